@@ -1,0 +1,29 @@
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { requestIdMiddleware } from './common/request-id.middleware';
+import { ContractValidationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { setupSwagger } from './swagger';
+
+export async function createApp(
+  config: AppConfig,
+  mongodbUri: string,
+  logger: LoggerService,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, mongodbUri),
+    new ExpressAdapter(),
+    { bodyParser: false, logger },
+  );
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestIdMiddleware);
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(new ContractValidationPipe());
+  setupSwagger(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,39 @@
+import { BlockList, isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+
+export class ClientIpResolver {
+  private readonly trusted = new BlockList();
+  private readonly hasTrusted: boolean;
+
+  constructor(trustedProxies: readonly string[]) {
+    for (const cidr of trustedProxies) {
+      const [address, prefix] = cidr.split('/');
+      const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      this.trusted.addSubnet(address, Number(prefix ?? (family === 'ipv6' ? 128 : 32)), family);
+    }
+    this.hasTrusted = trustedProxies.length > 0;
+  }
+
+  resolve(req: IncomingMessage): string {
+    const peer = normalize(req.socket.remoteAddress ?? '');
+    if (!this.hasTrusted || !this.isTrusted(peer)) return peer;
+    const forwarded = req.headers['x-forwarded-for'];
+    if (typeof forwarded !== 'string') return peer;
+    const hops = forwarded.split(',');
+    for (let i = hops.length - 1; i >= 0; i--) {
+      const hop = normalize(hops[i].trim());
+      if (!isIP(hop)) return peer;
+      if (!this.isTrusted(hop)) return hop;
+    }
+    return peer;
+  }
+
+  private isTrusted(address: string): boolean {
+    const family = isIP(address);
+    return family !== 0 && this.trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  }
+}
+
+function normalize(address: string): string {
+  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}

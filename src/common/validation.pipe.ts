@@ -1,0 +1,34 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiError } from './api-error';
+
+@Injectable()
+export class ContractValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      transform: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => ApiError.badPayload(describeErrors(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw ApiError.badPayload('The body must be a JSON object');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+function describeErrors(errors: ValidationError[], parent = ''): string {
+  return errors
+    .flatMap((error) => {
+      const field = parent ? `${parent}.${error.property}` : error.property;
+      const own = Object.values(error.constraints ?? {}).map((message) =>
+        message.startsWith(error.property) ? `${field}${message.slice(error.property.length)}` : message,
+      );
+      const nested = error.children?.length ? [describeErrors(error.children, field)] : [];
+      return [...own, ...nested];
+    })
+    .join('; ');
+}

@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvironmentVariables } from './environment-variables';
+import { ConfigError } from './config-error';
+import { parseByteSize, parseRateLimit, RateLimitRule } from './parsers';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const MIN_SECRET_LENGTH = 32;
+
+export class AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly mongodbUri: string | undefined;
+  readonly dataDir: string;
+  readonly ferretdbBinary: string;
+  readonly jwtSecret: string;
+  readonly jwtSecretSource: 'environment' | 'generated' | 'data-folder';
+  readonly jwtExpiresIn: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly maxJsonBody: number;
+  readonly maxProxyBody: number;
+  readonly trustedProxies: string;
+  readonly rateLimitLoginFailures: RateLimitRule;
+  readonly rateLimitLoginFailuresPerIp: RateLimitRule;
+  readonly rateLimitRegistrations: RateLimitRule;
+  readonly healthcheckIntervalMs: number;
+  readonly healthcheckTimeoutMs: number;
+  readonly healthcheckUnhealthyThreshold: number;
+  readonly healthcheckHealthyThreshold: number;
+  readonly nodeDenyCidrs: string;
+  readonly nodeAllowCidrs: string;
+  readonly registrySyncIntervalMs: number;
+  readonly logEnabled: boolean;
+  readonly logFlushIntervalMs: number;
+  readonly logBatchSize: number;
+  readonly logBufferMax: number;
+  readonly logRetentionDays: number;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+  }
+}
+
+export function defaultFerretdbBinary(env: Env): string {
+  const cacheHome = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  return join(cacheHome, 'simple-load-balancer', 'bin', 'ferretdb');
+}
+
+export function readDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function loadConfig(env: Env): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, { ...env }, { enableImplicitConversion: true });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const details = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');
+    throw new ConfigError(`Invalid configuration: ${details}`);
+  }
+  const dataDir = resolve(vars.DATA_DIR);
+  const { secret, source } = resolveJwtSecret(vars, dataDir);
+  return new AppConfig({
+    nodeEnv: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    mongodbUri: vars.MONGODB_URI || undefined,
+    dataDir,
+    ferretdbBinary: vars.FERRETDB_BIN || defaultFerretdbBinary(env),
+    jwtSecret: secret,
+    jwtSecretSource: source,
+    jwtExpiresIn: vars.JWT_EXPIRES_IN,
+    logLevel: vars.LOG_LEVEL,
+    maxJsonBody: parseByteSize(vars.MAX_JSON_BODY, 'MAX_JSON_BODY'),
+    maxProxyBody: parseByteSize(vars.MAX_PROXY_BODY, 'MAX_PROXY_BODY'),
+    trustedProxies: vars.TRUSTED_PROXIES,
+    rateLimitLoginFailures: parseRateLimit(vars.RATE_LIMIT_LOGIN_FAILURES, 'RATE_LIMIT_LOGIN_FAILURES'),
+    rateLimitLoginFailuresPerIp: parseRateLimit(
+      vars.RATE_LIMIT_LOGIN_FAILURES_PER_IP,
+      'RATE_LIMIT_LOGIN_FAILURES_PER_IP',
+    ),
+    rateLimitRegistrations: parseRateLimit(vars.RATE_LIMIT_REGISTRATIONS, 'RATE_LIMIT_REGISTRATIONS'),
+    healthcheckIntervalMs: vars.HEALTHCHECK_INTERVAL_MS,
+    healthcheckTimeoutMs: vars.HEALTHCHECK_TIMEOUT_MS,
+    healthcheckUnhealthyThreshold: vars.HEALTHCHECK_UNHEALTHY_THRESHOLD,
+    healthcheckHealthyThreshold: vars.HEALTHCHECK_HEALTHY_THRESHOLD,
+    nodeDenyCidrs: vars.NODE_DENY_CIDRS,
+    nodeAllowCidrs: vars.NODE_ALLOW_CIDRS,
+    registrySyncIntervalMs: vars.REGISTRY_SYNC_INTERVAL_MS,
+    logEnabled: vars.LOG_ENABLED,
+    logFlushIntervalMs: vars.LOG_FLUSH_INTERVAL_MS,
+    logBatchSize: vars.LOG_BATCH_SIZE,
+    logBufferMax: vars.LOG_BUFFER_MAX,
+    logRetentionDays: vars.LOG_RETENTION_DAYS,
+  });
+}
+
+function resolveJwtSecret(
+  vars: EnvironmentVariables,
+  dataDir: string,
+): { secret: string; source: AppConfig['jwtSecretSource'] } {
+  if (vars.JWT_SECRET) {
+    if (vars.NODE_ENV === 'production' && isWeakSecret(vars.JWT_SECRET)) {
+      throw new ConfigError(
+        `JWT_SECRET is too weak for production: use at least ${MIN_SECRET_LENGTH} random characters`,
+      );
+    }
+    return { secret: vars.JWT_SECRET, source: 'environment' };
+  }
+  if (vars.NODE_ENV === 'production') {
+    throw new ConfigError(
+      `JWT_SECRET is required in production: set it to at least ${MIN_SECRET_LENGTH} random characters`,
+    );
+  }
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), source: 'data-folder' };
+  const secret = randomBytes(48).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return { secret, source: 'generated' };
+}
+
+function isWeakSecret(secret: string): boolean {
+  return secret.length < MIN_SECRET_LENGTH || new Set(secret).size < 10;
+}

@@ -1,0 +1,110 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 5000;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsOptional()
+  @IsString()
+  MONGODB_URI?: string;
+
+  @IsString()
+  DATA_DIR: string = './data';
+
+  @IsOptional()
+  @IsString()
+  FERRETDB_BIN?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  @IsInt()
+  @Min(60)
+  @Max(2592000)
+  JWT_EXPIRES_IN: number = 3600;
+
+  @IsIn(['debug', 'info', 'warn', 'error'])
+  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+
+  @IsString()
+  MAX_JSON_BODY: string = '100kb';
+
+  @IsString()
+  MAX_PROXY_BODY: string = '10mb';
+
+  @IsString()
+  TRUSTED_PROXIES: string = '';
+
+  @IsString()
+  RATE_LIMIT_LOGIN_FAILURES: string = '5/60s';
+
+  @IsString()
+  RATE_LIMIT_LOGIN_FAILURES_PER_IP: string = '30/60s';
+
+  @IsString()
+  RATE_LIMIT_REGISTRATIONS: string = '20/600s';
+
+  @IsInt()
+  @Min(100)
+  HEALTHCHECK_INTERVAL_MS: number = 10000;
+
+  @IsInt()
+  @Min(10)
+  HEALTHCHECK_TIMEOUT_MS: number = 2000;
+
+  @IsInt()
+  @Min(1)
+  HEALTHCHECK_UNHEALTHY_THRESHOLD: number = 2;
+
+  @IsInt()
+  @Min(1)
+  HEALTHCHECK_HEALTHY_THRESHOLD: number = 1;
+
+  @IsString()
+  NODE_DENY_CIDRS: string = '';
+
+  @IsString()
+  NODE_ALLOW_CIDRS: string = '';
+
+  @IsInt()
+  @Min(100)
+  REGISTRY_SYNC_INTERVAL_MS: number = 1000;
+
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => parseBoolean(obj.LOG_ENABLED))
+  @IsBoolean()
+  LOG_ENABLED: boolean = true;
+
+  @IsInt()
+  @Min(10)
+  LOG_FLUSH_INTERVAL_MS: number = 1000;
+
+  @IsInt()
+  @Min(1)
+  LOG_BATCH_SIZE: number = 1000;
+
+  @IsInt()
+  @Min(1)
+  LOG_BUFFER_MAX: number = 120000;
+
+  @IsInt()
+  @Min(1)
+  LOG_RETENTION_DAYS: number = 1;
+}
+
+function parseBoolean(value: unknown): unknown {
+  if (value === undefined || value === true || value === false) return value;
+  const text = String(value).toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  return value;
+}

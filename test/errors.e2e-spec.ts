@@ -1,0 +1,72 @@
+import request from 'supertest';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('The error shape and request ids', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ MAX_JSON_BODY: '1kb' });
+  });
+  afterAll(() => t.close());
+
+  const errorShape = (status: number, error: string) => ({
+    status_code: status,
+    error,
+    description: expect.any(String),
+    request_id: expect.any(String),
+  });
+
+  it('answers malformed JSON with 400 "01"', async () => {
+    const res = await request(t.server)
+      .post('/api/users')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "a@b.co",');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(errorShape(400, '01'));
+  });
+
+  it.each(['[]', '"text"', 'null', '42'])('answers a JSON body %s that is not an object with 400 "01"', async (body) => {
+    const res = await request(t.server).post('/api/users').set('Content-Type', 'application/json').send(body);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual(errorShape(400, '01'));
+  });
+
+  it('answers a body over MAX_JSON_BODY with 413 "08"', async () => {
+    const res = await request(t.server)
+      .post('/api/users')
+      .send({ email: 'a@b.co', password: 'x'.repeat(5000) });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual(errorShape(413, '08'));
+  });
+
+  it('answers an unknown route with 404 "02"', async () => {
+    const res = await request(t.server).get('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual(errorShape(404, '02'));
+  });
+
+  it('keeps a sane X-Request-Id and replaces an insane one', async () => {
+    const kept = await request(t.server).get('/health').set('X-Request-Id', 'abc-123');
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const replaced = await request(t.server).get('/nope').set('X-Request-Id', 'bad id <script>');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(replaced.body.request_id).toBe(replaced.headers['x-request-id']);
+  });
+
+  it('reports health with the database reachable', async () => {
+    const res = await request(t.server).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
+  });
+
+  it('serves Swagger UI and an OpenAPI document listing the contract routes', async () => {
+    await request(t.server).get('/docs').expect(200);
+    const doc = await request(t.server).get('/docs-json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/users', '/api/auth', '/health']),
+    );
+    expect(doc.body.components.schemas.ErrorResponseDto).toBeDefined();
+    expect(doc.body.components.securitySchemes.bearer).toBeDefined();
+  });
+});
