@@ -1,0 +1,17 @@
+export interface RequestLogEntry {
+  date: Date;
+  appId: string;
+  ownerId: string;
+  method: string;
+  path: string;
+  endPoint: string | null;
+  responseCode: number;
+  totalTimeMs: number;
+  upstreamTimeMs: number | null;
+  requestId: string;
+  clientIp: string;
+  attempts: number;
+  nodesTried: string[];
+  bytesIn: number;
+  bytesOut: number;
+}
