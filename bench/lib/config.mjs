@@ -1,0 +1,49 @@
+// Benchmark settings, from BENCH_* environment variables (see bench/README.md).
+/* global process, console */
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH = dirname(dirname(fileURLToPath(import.meta.url)));
+export const ROOT = dirname(BENCH);
+export const ALL_TARGETS = ['direct', 'nginx', 'reference', 'gateway'];
+export const SIZES = { '1k': 1024, '100k': 100 * 1024 };
+
+const env = process.env;
+const list = (v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+export const config = {
+  targets: list(env.BENCH_TARGETS || ALL_TARGETS.join(',')),
+  sizes: list(env.BENCH_SIZES || '1k,100k'),
+  warmup: Number(env.BENCH_WARMUP ?? 10),
+  duration: Number(env.BENCH_DURATION ?? 15),
+  connections: Number(env.BENCH_CONNECTIONS ?? 50),
+  proxyCpu: env.BENCH_PROXY_CPU ?? '1',
+  loadCpu: env.BENCH_LOAD_CPU ?? '0',
+  gatewayEnv: env.BENCH_GATEWAY_ENV ?? '',
+  mongoUri: env.MONGODB_URI || '',
+  ferretdb:
+    env.BENCH_FERRETDB ||
+    join(env.XDG_CACHE_HOME || join(os.homedir(), '.cache'), 'simple-load-balancer/bin/ferretdb'),
+};
+
+export function validateConfig() {
+  const bad = config.targets.filter((t) => !ALL_TARGETS.includes(t));
+  if (bad.length)
+    throw new Error(
+      `BENCH_TARGETS: unknown target(s) ${bad.join(', ')} (known: ${ALL_TARGETS.join(', ')})`,
+    );
+  const badSizes = config.sizes.filter((s) => !(s in SIZES));
+  if (badSizes.length)
+    throw new Error(`BENCH_SIZES: unknown size(s) ${badSizes.join(', ')} (known: 1k, 100k)`);
+  for (const k of ['warmup', 'duration', 'connections']) {
+    if (!Number.isFinite(config[k]) || config[k] < 0)
+      throw new Error(`bad BENCH_${k.toUpperCase()}: ${config[k]}`);
+  }
+  if (config.duration < 1) throw new Error('BENCH_DURATION must be at least 1 second');
+}
+
+export const log = (msg) => console.error(`bench: ${msg}`);

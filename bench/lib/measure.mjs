@@ -1,0 +1,49 @@
+// One row of the table: warm up, then load a target with wrk while watching
+// the proxy's CPU time and memory and the backends' request counts.
+import { config, log } from './config.mjs';
+import { assertAlive, ourPids } from './procs.mjs';
+import { backgroundCpu, watch } from './proc-stats.mjs';
+import { nodeRequestCounts } from './targets.mjs';
+import { runWrk } from './wrk.mjs';
+
+export async function measure(target, size, nodes) {
+  const url = `${target.baseUrl}/${size}`;
+  const wrkOpts = { connections: config.connections, cpu: config.loadCpu };
+  if (config.warmup > 0) {
+    log(`${target.name} ${size}: warm-up ${config.warmup}s`);
+    await runWrk(url, { ...wrkOpts, seconds: config.warmup });
+    assertAlive(target.proc);
+  }
+  log(`${target.name} ${size}: measuring ${config.duration}s`);
+  const stats = watch(target.statPids);
+  const sidecar = target.sidecar && watch(target.sidecar.statPids);
+  const background = backgroundCpu(ourPids);
+  const before = await nodeRequestCounts(nodes);
+  background.start();
+  stats.start();
+  sidecar?.start();
+  const wrk = await runWrk(url, { ...wrkOpts, seconds: config.duration });
+  const usage = stats.stop();
+  const sideUsage = sidecar?.stop();
+  const { otherPct } = background.stop();
+  if (otherPct > 10) {
+    log(`WARNING: other processes used ${Math.round(otherPct)}% of a core during this row`);
+  }
+  const after = await nodeRequestCounts(nodes);
+  assertAlive(target.proc);
+
+  const served = after.map((a, i) => a - before[i]);
+  const total = served.reduce((a, b) => a + b, 0) || 1;
+  return {
+    target: target.name,
+    size,
+    ...wrk,
+    cpuPerReq: usage.cpuUs / wrk.requests,
+    cpuPct: (100 * usage.cpuUs) / (wrk.seconds * 1e6),
+    rssMB: usage.peakRssKB / 1024,
+    split: served.map((s) => Math.round((100 * s) / total)).join('/'),
+    errors: wrk.non2xx + wrk.socketErrors,
+    sidecarCpuPerReq: sideUsage && sideUsage.cpuUs / wrk.requests,
+    backgroundPct: otherPct,
+  };
+}

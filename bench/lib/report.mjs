@@ -1,0 +1,124 @@
+// Markdown rendering of the measurements, with the environment they ran in.
+/* global process */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { ROOT, config } from './config.mjs';
+
+const fmt = {
+  int: (n) => (n === undefined ? '—' : Math.round(n).toLocaleString('en-US')),
+  ms: (n) => (n === undefined ? '—' : n < 10 ? n.toFixed(2) : n.toFixed(1)),
+  one: (n) => (n === undefined || !Number.isFinite(n) ? '—' : n.toFixed(1)),
+  ratio: (n) => (n === undefined || !Number.isFinite(n) ? '—' : `${n.toFixed(2)}×`),
+};
+
+/**
+ * rows: [{ target, size, rps, p50, p99, cpuPerReq, cpuPct, rssMB, split, errors }]
+ * Ratios compare each row with the nginx and reference rows of the same size;
+ * CPU ratios are left out for `direct`, whose CPU is the backend node's.
+ */
+export function markdownTable(rows) {
+  const find = (target, size) => rows.find((r) => r.target === target && r.size === size);
+  const header = [
+    'target',
+    'size',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU µs/req',
+    'CPU %',
+    'RSS MB',
+    'req/s ÷ nginx',
+    'CPU ÷ nginx',
+    'req/s ÷ ref',
+    'CPU ÷ ref',
+    'node split',
+    'errors',
+  ];
+  const align = header.map((_, i) => (i < 2 || i === 12 ? '---' : '---:'));
+  const lines = [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`];
+  for (const r of rows) {
+    const nginx = find('nginx', r.size);
+    const ref = find('reference', r.size);
+    const cpuRatio = (base) =>
+      base && r.target !== 'direct' ? r.cpuPerReq / base.cpuPerReq : undefined;
+    lines.push(
+      `| ${[
+        r.target,
+        r.size,
+        fmt.int(r.rps),
+        fmt.ms(r.p50),
+        fmt.ms(r.p99),
+        fmt.one(r.cpuPerReq),
+        fmt.int(r.cpuPct),
+        fmt.one(r.rssMB),
+        fmt.ratio(nginx && r.rps / nginx.rps),
+        fmt.ratio(cpuRatio(nginx)),
+        fmt.ratio(ref && r.rps / ref.rps),
+        fmt.ratio(cpuRatio(ref)),
+        r.split ?? '—',
+        r.errors ? fmt.int(r.errors) : '0',
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function tryRun(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      .toString()
+      .trim();
+  } catch (err) {
+    return (err.stderr?.toString() || '').trim() || 'unknown';
+  }
+}
+
+function environmentLines() {
+  const cpuModel =
+    (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || 'unknown';
+  const commit = tryRun('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
+  const dirty = tryRun('git', ['-C', ROOT, 'status', '--porcelain'])
+    ? ' (work tree has changes)'
+    : '';
+  const undici = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules/undici/package.json'), 'utf8'),
+  ).version;
+  return [
+    `- commit ${commit}${dirty}; ${new Date().toISOString()}`,
+    `- ${os.cpus().length} × ${cpuModel}; ${os.type()} ${os.release()}`,
+    `- node ${process.version}, undici ${undici}, ${tryRun('/bin/sh', ['-c', 'nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1'])}, ${tryRun('/bin/sh', ['-c', "wrk -v 2>&1 | head -n 1 | cut -d' ' -f1,2"])}`,
+    `- wrk -t1 -c${config.connections} --latency, warm-up ${config.warmup}s, measured ${config.duration}s per row; ` +
+      `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}`,
+  ];
+}
+
+function backgroundNote(rows) {
+  const each = rows.map((r) => `${r.target} ${r.size} ${Math.round(r.backgroundPct)}`).join(', ');
+  return `background CPU (% of a core used by processes the bench did not start; high = noisy numbers): ${each}.`;
+}
+
+/** The whole results document: environment, table, notes. */
+export function report(rows, notes) {
+  const sidecarNotes = rows
+    .filter((r) => r.sidecarCpuPerReq !== undefined)
+    .map(
+      (r) =>
+        `gateway ${r.size}: FerretDB used ${r.sidecarCpuPerReq.toFixed(1)} CPU µs/req (not counted in the table).`,
+    );
+  return [
+    '# Simple Load-Balancer benchmark',
+    '',
+    ...environmentLines(),
+    '',
+    markdownTable(rows),
+    '',
+    'CPU µs/req = utime+stime of the proxy process (nginx: its worker) over the measured interval ÷ requests; ' +
+      'CPU % = the same CPU time ÷ wall time (100 = one core saturated, i.e. the proxy was the bottleneck); ' +
+      'RSS MB = peak sampled VmRSS during the measured interval; node split = share of requests each backend served; ' +
+      'errors = non-2xx responses + socket errors.',
+    ...[...notes, ...sidecarNotes, backgroundNote(rows)].map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,148 @@
+// The things wrk talks to: the two backend nodes and each target in front of
+// them (direct, nginx, reference, gateway), plus a pre-flight check.
+/* global process, fetch, AbortSignal */
+import { join } from 'node:path';
+import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
+import { parseEnvAssignments, setupGateway, startFerretDB, startGateway } from './gateway.mjs';
+import { startNginx } from './nginx.mjs';
+import { assertAlive, freePort, sleep, start, waitForHttp } from './procs.mjs';
+
+export async function startNodes() {
+  const nodes = [];
+  for (const name of ['node1', 'node2']) {
+    const port = await freePort();
+    const proc = start(
+      name,
+      process.execPath,
+      [join(BENCH, 'node-server.js'), String(port), name],
+      {
+        cpu: config.loadCpu,
+      },
+    );
+    nodes.push({ name, port, proc });
+  }
+  for (const n of nodes) await waitForHttp(`http://127.0.0.1:${n.port}/health`, n.proc);
+  return nodes;
+}
+
+export async function nodeRequestCounts(nodes) {
+  return Promise.all(
+    nodes.map(
+      async (n) => (await (await fetch(`http://127.0.0.1:${n.port}/stats`)).json()).requests,
+    ),
+  );
+}
+
+/** Each returns { baseUrl, proc, statPids(), sidecar?, note? }. */
+const starters = {
+  async direct(nodes) {
+    const [n] = nodes;
+    return {
+      baseUrl: `http://127.0.0.1:${n.port}`,
+      proc: n.proc,
+      statPids: () => [n.proc.pid],
+      note: 'direct: wrk → node1 with no proxy; its CPU and RSS columns are the backend node’s own.',
+    };
+  },
+  async nginx(nodes, tmp) {
+    const port = await freePort();
+    const t = await startNginx({
+      dir: join(tmp, 'nginx'),
+      port,
+      nodePorts: nodes.map((n) => n.port),
+      cpu: config.proxyCpu,
+    });
+    return { ...t, baseUrl: `http://127.0.0.1:${port}` };
+  },
+  async reference(nodes) {
+    const port = await freePort();
+    const proc = start(
+      'reference',
+      process.execPath,
+      [join(BENCH, 'reference-proxy.js'), String(port), ...nodes.map((n) => String(n.port))],
+      { cpu: config.proxyCpu, cwd: ROOT },
+    );
+    await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
+    return { proc, baseUrl: `http://127.0.0.1:${port}`, statPids: () => [proc.pid] };
+  },
+  async gateway(nodes, tmp) {
+    let mongoUri = config.mongoUri;
+    let ferret;
+    if (!mongoUri) {
+      ferret = await startFerretDB({
+        binary: config.ferretdb,
+        dir: join(tmp, 'ferretdb'),
+        port: await freePort(),
+        cpu: config.loadCpu,
+      });
+      mongoUri = ferret.uri;
+      log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
+    }
+    const extraEnv = parseEnvAssignments(config.gatewayEnv);
+    const gw = await startGateway({
+      root: ROOT,
+      port: await freePort(),
+      mongoUri,
+      extraEnv,
+      cpu: config.proxyCpu,
+    });
+    const balanced = await setupGateway({ gateway: gw, nodePorts: nodes.map((n) => n.port) });
+    const extra = Object.keys(extraEnv).length ? ` with ${config.gatewayEnv.trim()}` : '';
+    return {
+      ...gw,
+      baseUrl: balanced,
+      sidecar: ferret && { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
+      note: `gateway: node dist/src/main${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.loadCpu}` : 'from MONGODB_URI'}.`,
+    };
+  },
+};
+
+async function getBody(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  return { status: res.status, length: (await res.arrayBuffer()).byteLength };
+}
+
+/**
+ * Before loading a target: each size answers 200 with the right body length
+ * (retried for a while: the gateway may need a moment to pick up new nodes),
+ * and a proxy spreads requests over both nodes.
+ */
+export async function sanityCheck(target, nodes, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (const size of config.sizes) {
+    const url = `${target.baseUrl}/${size}`;
+    for (;;) {
+      let got;
+      try {
+        got = await getBody(url);
+        if (got.status === 200 && got.length === SIZES[size]) break;
+        got = `HTTP ${got.status} with ${got.length} bytes`;
+      } catch (err) {
+        assertAlive(target.proc);
+        got = err.cause?.code || err.message;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${target.name}: GET ${url} gave ${got}, expected HTTP 200 with ${SIZES[size]} bytes`,
+        );
+      }
+      await sleep(250);
+    }
+  }
+  if (target.name === 'direct') return;
+  const before = await nodeRequestCounts(nodes);
+  for (let i = 0; Date.now() < deadline; i++) {
+    await getBody(`${target.baseUrl}/1k`);
+    const after = await nodeRequestCounts(nodes);
+    if (after.every((a, j) => a > before[j])) return;
+    if (i >= 10) await sleep(250);
+  }
+  log(
+    `WARNING: ${target.name} did not send requests to every node within ${timeoutMs / 1000}s (see the node split column)`,
+  );
+}
+
+/** Start target `name` in front of `nodes`; `tmp` is the run's temp dir. */
+export async function startTarget(name, nodes, tmp) {
+  return { name, ...(await starters[name](nodes, tmp)) };
+}

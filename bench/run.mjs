@@ -1,0 +1,69 @@
+// Benchmark orchestration (started by bench/run.sh, which installs the tools).
+// Starts two fake backend nodes and the selected proxies, loads each with wrk,
+// measures the proxy's CPU time and peak RSS, and prints a Markdown table
+// (also written to bench/results/<timestamp>.md). See bench/README.md.
+/* global process, console */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { BENCH, config, log, validateConfig } from './lib/config.mjs';
+import { measure } from './lib/measure.mjs';
+import { killAllNow, registerTempDir, stopAll } from './lib/procs.mjs';
+import { report } from './lib/report.mjs';
+import { sanityCheck, startNodes, startTarget } from './lib/targets.mjs';
+
+async function main() {
+  validateConfig();
+  const tmp = mkdtempSync(join(os.tmpdir(), 'slb-bench-'));
+  registerTempDir(tmp);
+  log(
+    `targets ${config.targets.join(',')}, sizes ${config.sizes.join(',')}, warm-up ${config.warmup}s, duration ${config.duration}s`,
+  );
+
+  const nodes = await startNodes();
+  log(`nodes on ports ${nodes.map((n) => n.port).join(', ')}`);
+
+  const targets = [];
+  for (const name of config.targets) {
+    log(`starting ${name}`);
+    const t = await startTarget(name, nodes, tmp);
+    await sanityCheck(t, nodes);
+    log(`${name} ready at ${t.baseUrl} (pid ${t.proc.pid})`);
+    targets.push(t);
+  }
+
+  const rows = [];
+  for (const t of targets)
+    for (const size of config.sizes) rows.push(await measure(t, size, nodes));
+
+  const md = report(rows, targets.map((t) => t.note).filter(Boolean));
+  console.log(`\n${md}`);
+  const dir = join(BENCH, 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  writeFileSync(file, md);
+  log(`written to ${file}`);
+}
+
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  await stopAll();
+  process.exit(code);
+}
+process.on('SIGINT', () => {
+  log('interrupted, stopping everything');
+  shutdown(130);
+});
+process.on('SIGTERM', () => shutdown(143));
+process.on('SIGHUP', () => shutdown(129));
+process.on('exit', killAllNow); // last resort: SIGKILL leftovers, remove temp dirs
+
+main().then(
+  () => shutdown(0),
+  (err) => {
+    if (!stopping) console.error(`\nbench: FAILED: ${err.message}`);
+    shutdown(1);
+  },
+);

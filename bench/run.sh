@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmark entry point (`npm run bench`): installs the tools it needs, builds the
+# gateway when it is a target, then hands over to bench/run.mjs.
+# See bench/README.md for what it measures and the BENCH_* knobs.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TARGETS="${BENCH_TARGETS:-direct,nginx,reference,gateway}"
+wants() { [[ ",$TARGETS," == *",$1,"* ]]; }
+
+# --- 1. tools (Debian packages) -------------------------------------------
+APT_UPDATED=0
+POLICY_RC=/usr/sbin/policy-rc.d
+POLICY_RC_OURS=0
+cleanup_policy() { if [[ $POLICY_RC_OURS == 1 ]]; then rm -f "$POLICY_RC"; fi; }
+trap cleanup_policy EXIT
+
+apt_install() {
+  if [[ $(id -u) != 0 ]]; then
+    echo "bench: missing $*; run as root or install it: apt-get install $*" >&2
+    exit 1
+  fi
+  # Keep Debian's postinst from starting a system nginx on :80.
+  if [[ ! -e $POLICY_RC ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC" && chmod +x "$POLICY_RC" && POLICY_RC_OURS=1
+  fi
+  if [[ $APT_UPDATED == 0 ]]; then
+    echo "bench: apt-get update" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    APT_UPDATED=1
+  fi
+  echo "bench: apt-get install $*" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+command -v taskset >/dev/null || apt_install util-linux
+command -v wrk >/dev/null || apt_install wrk
+if wants nginx && ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+  apt_install nginx || apt_install nginx-light
+fi
+cleanup_policy
+POLICY_RC_OURS=0
+
+# --- 2. gateway build and its database ------------------------------------
+if wants gateway; then
+  MAIN=dist/src/main.js
+  if [[ ! -f $MAIN ]] || [[ -n $(find src libs package.json tsconfig.json tsconfig.build.json nest-cli.json \
+        -newer "$MAIN" -type f 2>/dev/null | head -n 1) ]]; then
+    echo "bench: building the gateway (npm run build)" >&2
+    npm run build >&2
+  fi
+  if [[ -z ${MONGODB_URI:-} ]]; then
+    FERRET_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/simple-load-balancer/bin"
+    export BENCH_FERRETDB="${BENCH_FERRETDB:-$FERRET_DIR/ferretdb}"
+    if [[ ! -x $BENCH_FERRETDB ]]; then
+      echo "bench: building FerretDB into $FERRET_DIR (go install)" >&2
+      mkdir -p "$FERRET_DIR"
+      GOBIN="$FERRET_DIR" go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2 >&2
+    fi
+  fi
+fi
+
+# --- 3. run ----------------------------------------------------------------
+# exec: run.mjs owns every process it starts and kills them (by PID) on exit,
+# error, Ctrl-C or SIGTERM.
+exec taskset -c "${BENCH_LOAD_CPU:-0}" node bench/run.mjs
