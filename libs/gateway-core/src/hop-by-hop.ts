@@ -1,0 +1,122 @@
+import { trimmedEqualsIgnoreCase } from './headers/ascii';
+import { collectConnectionOptions, isConnectionOption } from './headers/connection-options';
+import { HeaderRole, headerRoleOf, lowercaseHeaderName } from './headers/header-role';
+
+export interface ForwardedContext {
+  clientIp: string;
+  proto: string;
+  /** The client's original Host header; falls back to the one found in the raw headers. */
+  host: string | undefined;
+  requestId: string;
+}
+
+export type RawHeaderField = Buffer | string;
+
+/*
+ * Scratch space reused across calls; both functions are synchronous, so no call can observe
+ * another's contents.
+ */
+const connectionOptions: string[] = [];
+const roles: HeaderRole[] = [];
+const names: string[] = [];
+
+/**
+ * Headers to send upstream, as a flat [name, value, ...] array for undici, from Node's
+ * `req.rawHeaders`. Drops hop-by-hop fields, fields named by Connection, Host (the client sets
+ * the node's authority), Expect (Node already answered 100-continue; undici rejects it) and the
+ * client's X-Forwarded-Proto/Host and X-Request-Id, then appends the gateway's forwarding fields.
+ */
+export function upstreamRequestHeaders(
+  rawHeaders: readonly string[],
+  forwarded: ForwardedContext,
+): string[] {
+  connectionOptions.length = 0;
+  let forwardedFor: string | undefined;
+  let rawHost: string | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const role = headerRoleOf(rawHeaders[i]);
+    roles[i >> 1] = role;
+    const value = rawHeaders[i + 1];
+    if (role === HeaderRole.Connection) collectConnectionOptions(value, connectionOptions);
+    else if (role === HeaderRole.ForwardedFor) {
+      forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
+    } else if (role === HeaderRole.Host && rawHost === undefined) rawHost = value;
+  }
+  const hasOptions = connectionOptions.length > 0;
+  if (hasOptions && isConnectionOption('x-forwarded-for', connectionOptions)) {
+    forwardedFor = undefined;
+  }
+
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const role = roles[i >> 1];
+    const name = rawHeaders[i];
+    const value = rawHeaders[i + 1];
+    if (role === HeaderRole.Pass) {
+      if (hasOptions && isConnectionOption(lowercaseHeaderName(name), connectionOptions)) continue;
+      out.push(name, value);
+    } else if (role === HeaderRole.Te && trimmedEqualsIgnoreCase(value, 'trailers')) {
+      out.push(name, value);
+    }
+  }
+  connectionOptions.length = 0;
+
+  const clientIp = forwarded.clientIp;
+  if (forwardedFor === undefined) forwardedFor = clientIp;
+  else if (clientIp !== '') forwardedFor = `${forwardedFor}, ${clientIp}`;
+  if (forwardedFor !== '') out.push('x-forwarded-for', forwardedFor);
+  if (forwarded.proto !== '') out.push('x-forwarded-proto', forwarded.proto);
+  const host = forwarded.host ?? rawHost;
+  if (host !== undefined && host !== '') out.push('x-forwarded-host', host);
+  out.push('x-request-id', forwarded.requestId);
+  return out;
+}
+
+/**
+ * Headers to send downstream, as a flat array for `res.writeHead(status, headers)`, from the
+ * upstream's raw [name, value, ...] fields (undici's Buffers or strings; Buffers are decoded as
+ * latin1 so bytes round-trip). Drops hop-by-hop fields, fields named by Connection and the
+ * upstream X-Request-Id, keeps repeated fields such as Set-Cookie in order, and appends ours.
+ */
+export function downstreamResponseHeaders(
+  raw: readonly RawHeaderField[],
+  requestId: string,
+): string[] {
+  connectionOptions.length = 0;
+  const fieldCount = raw.length >> 1;
+  for (let field = 0; field < fieldCount; field++) {
+    const name = toLatin1(raw[field * 2]);
+    const role = headerRoleOf(name);
+    names[field] = name;
+    roles[field] = role;
+    if (role === HeaderRole.Connection) {
+      collectConnectionOptions(toLatin1(raw[field * 2 + 1]), connectionOptions);
+    }
+  }
+  const hasOptions = connectionOptions.length > 0;
+
+  const out: string[] = [];
+  for (let field = 0; field < fieldCount; field++) {
+    if (isDroppedDownstream(roles[field])) continue;
+    const name = names[field];
+    if (hasOptions && isConnectionOption(lowercaseHeaderName(name), connectionOptions)) continue;
+    out.push(name, toLatin1(raw[field * 2 + 1]));
+  }
+  connectionOptions.length = 0;
+  names.length = 0;
+  out.push('x-request-id', requestId);
+  return out;
+}
+
+function isDroppedDownstream(role: HeaderRole): boolean {
+  return (
+    role === HeaderRole.HopByHop ||
+    role === HeaderRole.Connection ||
+    role === HeaderRole.Te ||
+    role === HeaderRole.RequestId
+  );
+}
+
+function toLatin1(field: RawHeaderField): string {
+  return typeof field === 'string' ? field : field.toString('latin1');
+}

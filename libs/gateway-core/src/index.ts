@@ -1,0 +1,5 @@
+export * from './error-codes';
+export * from './strategies';
+export * from './hop-by-hop';
+export * from './address-policy';
+export * from './retry-budget';
