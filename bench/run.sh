@@ -48,7 +48,7 @@ if wants gateway; then
   if [[ ! -f $MAIN ]] || [[ -n $(find src libs package.json tsconfig.json tsconfig.build.json nest-cli.json \
         -newer "$MAIN" -type f 2>/dev/null | head -n 1) ]]; then
     echo "bench: building the gateway (npm run build)" >&2
-    npm run build >&2
+    npm run build >&2 || { echo "bench: npm run build failed, see above" >&2; exit 1; }
   fi
   if [[ -z ${MONGODB_URI:-} ]]; then
     FERRET_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/simple-load-balancer/bin"

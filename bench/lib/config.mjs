@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnvAssignments } from './gateway.mjs';
 
 export const BENCH = dirname(dirname(fileURLToPath(import.meta.url)));
 export const ROOT = dirname(BENCH);
@@ -44,6 +45,7 @@ export function validateConfig() {
       throw new Error(`bad BENCH_${k.toUpperCase()}: ${config[k]}`);
   }
   if (config.duration < 1) throw new Error('BENCH_DURATION must be at least 1 second');
+  config.gatewayExtraEnv = parseEnvAssignments(config.gatewayEnv);
 }
 
 export const log = (msg) => console.error(`bench: ${msg}`);

@@ -49,12 +49,12 @@ export async function startGateway({ root, port, mongoUri, extraEnv, cpu, timeou
     throw new Error(`${main} is missing: run \`npm run build\` (bench/run.sh does it)`);
   const env = {
     ...process.env,
-    PORT: String(port),
     NODE_ENV: 'production',
     JWT_SECRET: randomBytes(36).toString('base64url'), // 48 characters
     LOG_LEVEL: 'warn',
     MONGODB_URI: mongoUri,
     ...extraEnv,
+    PORT: String(port), // the bench picks the port; not overridable
   };
   const proc = start('gateway', process.execPath, ['dist/src/main'], { cpu, env, cwd: root });
   try {
@@ -93,7 +93,7 @@ async function api(base, method, path, body, token) {
  */
 export async function setupGateway({ gateway, nodePorts, app = 'bench' }) {
   const base = `http://127.0.0.1:${gateway.port}`;
-  const step = async (what, expect, call, hint = '') => {
+  const step = async (what, expect, call) => {
     let res;
     try {
       res = await call();
@@ -103,16 +103,14 @@ export async function setupGateway({ gateway, nodePorts, app = 'bench' }) {
     }
     if (!expect(res.status)) {
       throw new Error(
-        `gateway set-up, ${what}: HTTP ${res.status} ${res.text.slice(0, 500)}\n${hint}` +
+        `gateway set-up, ${what}: HTTP ${res.status} ${res.text.slice(0, 500)}\n` +
           `  last gateway output:\n${tailOf(gateway.proc, 15)}`,
       );
     }
     return res;
   };
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-  const password = `Bench-${randomBytes(12).toString('hex')}-Aa1!`;
-  const loopbackHint =
-    '  (if the gateway refuses 127.0.0.1 nodes, allow loopback through BENCH_GATEWAY_ENV, see bench/README.md)\n';
+  const password = `Bb1!${randomBytes(8).toString('hex')}`; // 20 chars
   const node = (port) => ({ host: '127.0.0.1', port, statuspath: '/health' });
 
   await step(
@@ -134,14 +132,12 @@ export async function setupGateway({ gateway, nodePorts, app = 'bench' }) {
     `POST /api/apps/${app}`,
     (s) => s === 201,
     () => api(base, 'POST', `/api/apps/${app}`, node(nodePorts[0]), token),
-    loopbackHint,
   );
   for (const port of nodePorts.slice(1)) {
     await step(
       `POST /api/nodes/${app}`,
       (s) => s === 201,
       () => api(base, 'POST', `/api/nodes/${app}`, node(port), token),
-      loopbackHint,
     );
   }
   return `${base}/api/balance/${app}`;

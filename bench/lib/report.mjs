@@ -88,7 +88,7 @@ function environmentLines() {
   return [
     `- commit ${commit}${dirty}; ${new Date().toISOString()}`,
     `- ${os.cpus().length} × ${cpuModel}; ${os.type()} ${os.release()}`,
-    `- node ${process.version}, undici ${undici}, ${tryRun('/bin/sh', ['-c', 'nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1'])}, ${tryRun('/bin/sh', ['-c', "wrk -v 2>&1 | head -n 1 | cut -d' ' -f1,2"])}`,
+    `- node ${process.version}, undici ${undici}, ${tryRun('/bin/sh', ['-c', '(nginx -v || /usr/sbin/nginx -v) 2>&1 | sed "s/^nginx version: //"'])}, ${tryRun('/bin/sh', ['-c', "wrk -v 2>&1 | head -n 1 | cut -d' ' -f1,2"])}`,
     `- wrk -t1 -c${config.connections} --latency, warm-up ${config.warmup}s, measured ${config.duration}s per row; ` +
       `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}`,
   ];

@@ -3,7 +3,7 @@
 /* global process, fetch, AbortSignal */
 import { join } from 'node:path';
 import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
-import { parseEnvAssignments, setupGateway, startFerretDB, startGateway } from './gateway.mjs';
+import { setupGateway, startFerretDB, startGateway } from './gateway.mjs';
 import { startNginx } from './nginx.mjs';
 import { assertAlive, freePort, sleep, start, waitForHttp } from './procs.mjs';
 
@@ -78,7 +78,7 @@ const starters = {
       mongoUri = ferret.uri;
       log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
     }
-    const extraEnv = parseEnvAssignments(config.gatewayEnv);
+    const extraEnv = config.gatewayExtraEnv;
     const gw = await startGateway({
       root: ROOT,
       port: await freePort(),
