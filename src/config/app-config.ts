@@ -6,7 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvironmentVariables } from './environment-variables';
 import { ConfigError } from './config-error';
-import { parseByteSize, parseRateLimit, RateLimitRule } from './parsers';
+import { parseByteSize, parseCidrList, parseRateLimit, RateLimitRule } from './parsers';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -25,7 +25,10 @@ export class AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly maxJsonBody: number;
   readonly maxProxyBody: number;
+  /** TRUSTED_PROXIES as given; use trustedProxyCidrs, its validated form. */
   readonly trustedProxies: string;
+  /** TRUSTED_PROXIES parsed into `address/prefix` entries (for ClientIpResolver). */
+  readonly trustedProxyCidrs: readonly string[];
   readonly rateLimitLoginFailures: RateLimitRule;
   readonly rateLimitLoginFailuresPerIp: RateLimitRule;
   readonly rateLimitRegistrations: RateLimitRule;
@@ -79,6 +82,7 @@ export function loadConfig(env: Env): AppConfig {
     maxJsonBody: parseByteSize(vars.MAX_JSON_BODY, 'MAX_JSON_BODY'),
     maxProxyBody: parseByteSize(vars.MAX_PROXY_BODY, 'MAX_PROXY_BODY'),
     trustedProxies: vars.TRUSTED_PROXIES,
+    trustedProxyCidrs: parseCidrList(vars.TRUSTED_PROXIES, 'TRUSTED_PROXIES'),
     rateLimitLoginFailures: parseRateLimit(vars.RATE_LIMIT_LOGIN_FAILURES, 'RATE_LIMIT_LOGIN_FAILURES'),
     rateLimitLoginFailuresPerIp: parseRateLimit(
       vars.RATE_LIMIT_LOGIN_FAILURES_PER_IP,
