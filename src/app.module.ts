@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from './auth/auth.module';
+import { BalancerModule } from './balancer/balancer.module';
 import { JsonBodyMiddleware } from './common/json-body.middleware';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -22,6 +23,7 @@ export class AppModule implements NestModule {
         UsersModule,
         AuthModule,
         OpsModule,
+        BalancerModule,
       ],
     };
   }

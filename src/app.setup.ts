@@ -2,6 +2,8 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { ForwardingHandler } from './balancer/forwarding/forwarding-handler';
+import { routeBalancedRequests } from './balancer/forwarding/route-balanced-requests';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { ContractValidationPipe } from './common/validation.pipe';
@@ -25,5 +27,6 @@ export async function createApp(
   app.useGlobalPipes(new ContractValidationPipe());
   setupSwagger(app);
   await app.init();
+  routeBalancedRequests(app.getHttpServer(), app.get(ForwardingHandler));
   return app;
 }

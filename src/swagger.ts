@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { balancePaths } from './balancer/forwarding/balance-openapi';
 import { ErrorResponseDto } from './common/error-response.dto';
 
 export function setupSwagger(app: INestApplication): void {
@@ -13,5 +14,6 @@ export function setupSwagger(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
+  Object.assign(document.paths, balancePaths());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,0 +1,253 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
+import { downstreamResponseHeaders } from '../../../libs/gateway-core/src/hop-by-hop';
+import type { RequestLogWriter } from '../../request-logs/request-log-writer';
+import { describeFailure } from '../health/health-checker';
+import type { LiveApp } from '../registry/live-app';
+import type { HealthThresholds, LiveNode } from '../registry/live-node';
+import { sendProxyError } from './proxy-error';
+import { BodyTooLargeError, StreamedRequestBody } from './request-body';
+
+export interface ExchangeDeps {
+  thresholds: HealthThresholds;
+  logs: RequestLogWriter;
+}
+
+type Body = Buffer | StreamedRequestBody | null;
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const CLIENT_CLOSED_REQUEST = 499;
+
+export class Exchange {
+  private readonly startedAt = performance.now();
+  private body: Body = null;
+  private tried: Set<string> | undefined;
+  private nodesTried: string[] = [];
+  private attempt: Attempt | null = null;
+  private upstreamStartedAt = 0;
+  private upstreamTimeMs: number | null = null;
+  private status = 0;
+  private endPoint: string | null = null;
+  private bytesOut = 0;
+  private done = false;
+  headersSent = false;
+
+  constructor(
+    private readonly deps: ExchangeDeps,
+    readonly app: LiveApp,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    private readonly clientIp: string,
+    readonly path: string,
+    readonly headers: string[],
+  ) {
+    res.once('close', this.onClientClose);
+  }
+
+  start(body: Body): void {
+    this.body = body;
+    if (this.app.healthy.length === 0) {
+      this.fail(503, ErrorCode.NoHealthyNode, `App ${this.app.name} has no healthy node`);
+      return;
+    }
+    this.app.retryBudget.recordRequest();
+    this.dispatchTo(this.pick());
+  }
+
+  fail(status: number, code: ErrorCode, description: string): void {
+    if (this.done) return;
+    this.req.resume();
+    sendProxyError(this.res, status, code, description, this.requestId);
+    this.finish(status);
+  }
+
+  onHeaders(attempt: Attempt, status: number, raw: Buffer[]): void {
+    this.upstreamTimeMs = performance.now() - this.upstreamStartedAt;
+    this.headersSent = true;
+    this.status = status;
+    this.endPoint = attempt.node.id;
+    this.res.writeHead(status, downstreamResponseHeaders(raw, this.requestId));
+  }
+
+  write(chunk: Buffer, resume: () => void): boolean {
+    this.bytesOut += chunk.length;
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', resume);
+    return false;
+  }
+
+  complete(attempt: Attempt): void {
+    attempt.node.recordTrafficSuccess();
+    this.res.end();
+    this.finish(this.status);
+  }
+
+  attemptFailed(attempt: Attempt, error: Error & { code?: string }): void {
+    if (this.done) return;
+    const timedOut = TIMEOUT_CODES.has(error.code ?? '');
+    if (error instanceof BodyTooLargeError) {
+      this.res.shouldKeepAlive = false;
+      this.fail(413, ErrorCode.BodyTooLarge, error.message);
+      return;
+    }
+    if (this.app.nodes.includes(attempt.node)) {
+      if (attempt.node.recordTrafficFailure(describeFailure(error), this.deps.thresholds)) {
+        this.app.refreshHealthy();
+      }
+    }
+    if (this.headersSent) {
+      this.res.destroy(error);
+      this.finish(this.status);
+      return;
+    }
+    if (this.mayRetry(attempt)) {
+      const next = this.pick();
+      if (next) {
+        this.dispatchTo(next);
+        return;
+      }
+    }
+    if (timedOut) this.fail(504, ErrorCode.UpstreamTimeout, `The node did not answer within ${this.app.settings.timeout_ms} ms`);
+    else this.fail(502, ErrorCode.UpstreamUnreachable, `Could not reach a node of ${this.app.name}`);
+  }
+
+  private mayRetry(attempt: Attempt): boolean {
+    if (this.nodesTried.length > this.app.settings.retries) return false;
+    const beforeSending = !attempt.connected;
+    const bodyReplayable =
+      !(this.body instanceof StreamedRequestBody) || (beforeSending && !this.body.started);
+    if (!bodyReplayable) return false;
+    const safe = beforeSending || IDEMPOTENT.has(this.req.method as string);
+    return safe && this.app.retryBudget.tryAcquireRetry();
+  }
+
+  private pick(): LiveNode | undefined {
+    const hashKey = this.app.settings.strategy === 'consistent-hash' ? this.hashKey() : undefined;
+    return this.app.strategy.pick(this.app.healthy, { hashKey, exclude: this.tried }) as
+      | LiveNode
+      | undefined;
+  }
+
+  private hashKey(): string | undefined {
+    const header = this.app.hashHeader;
+    if (!header) return this.clientIp;
+    const value = this.req.headers[header];
+    return Array.isArray(value) ? value[0] : value;
+  }
+
+  private dispatchTo(node: LiveNode | undefined): void {
+    if (!node) {
+      this.fail(503, ErrorCode.NoHealthyNode, `App ${this.app.name} has no healthy node`);
+      return;
+    }
+    (this.tried ??= new Set()).add(node.id);
+    this.nodesTried.push(node.id);
+    if (this.body instanceof StreamedRequestBody && this.nodesTried.length > 1) {
+      this.body = this.body.fresh();
+    }
+    this.upstreamStartedAt = performance.now();
+    this.attempt = new Attempt(this, node);
+    node.activeRequests++;
+    const timeout = this.app.settings.timeout_ms;
+    node.pool.dispatch(
+      {
+        path: this.path,
+        method: this.req.method as Dispatcher.HttpMethod,
+        headers: this.headers,
+        body: this.body,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      },
+      this.attempt,
+    );
+  }
+
+  private readonly onClientClose = (): void => {
+    if (this.done) return;
+    this.attempt?.abortUpstream();
+    this.finish(this.headersSent ? this.status : CLIENT_CLOSED_REQUEST);
+  };
+
+  private finish(status: number): void {
+    if (this.done) return;
+    this.done = true;
+    const finishedAt = performance.now();
+    this.deps.logs.record({
+      date: new Date(),
+      appId: this.app.id,
+      ownerId: this.app.ownerId,
+      method: this.req.method as string,
+      path: pathWithoutQuery(this.path),
+      endPoint: this.endPoint,
+      responseCode: status,
+      totalTimeMs: round(finishedAt - this.startedAt),
+      upstreamTimeMs: this.upstreamTimeMs === null ? null : round(this.upstreamTimeMs),
+      requestId: this.requestId,
+      clientIp: this.clientIp,
+      attempts: this.nodesTried.length,
+      nodesTried: this.nodesTried,
+      bytesIn: this.req.socket?.bytesRead ?? 0,
+      bytesOut: this.bytesOut,
+    });
+  }
+}
+
+class Attempt implements Dispatcher.DispatchHandler {
+  connected = false;
+  private abort: ((error?: Error) => void) | null = null;
+  private settled = false;
+
+  constructor(
+    private readonly exchange: Exchange,
+    readonly node: LiveNode,
+  ) {}
+
+  abortUpstream(): void {
+    this.abort?.(new Error('client closed the connection'));
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    this.connected = true;
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void): boolean {
+    this.resume = resume;
+    this.exchange.onHeaders(this, statusCode, headers);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.exchange.write(chunk, this.resume);
+  }
+
+  onComplete(): void {
+    this.settle();
+    this.exchange.complete(this);
+  }
+
+  onError(error: Error): void {
+    this.settle();
+    this.exchange.attemptFailed(this, error);
+  }
+
+  private resume: () => void = () => undefined;
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.node.activeRequests--;
+  }
+}
+
+function pathWithoutQuery(path: string): string {
+  const query = path.indexOf('?');
+  return query === -1 ? path : path.slice(0, query);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
+import { upstreamRequestHeaders } from '../../../libs/gateway-core/src/hop-by-hop';
+import { ClientIpResolver } from '../../common/client-ip';
+import { requestIdOf } from '../../common/request-id';
+import { AppConfig } from '../../config/app-config';
+import { RequestLogWriter } from '../../request-logs/request-log-writer';
+import { HealthChecker } from '../health/health-checker';
+import { AppRegistry } from '../registry/app-registry';
+import { Exchange, ExchangeDeps } from './exchange';
+import { PrivateAccess } from './private-access';
+import { sendProxyError } from './proxy-error';
+import { readSmallBody, StreamedRequestBody } from './request-body';
+
+export const BALANCE_PREFIX = '/api/balance';
+const REPLAYABLE_BODY_LIMIT = 64 * 1024;
+
+@Injectable()
+export class ForwardingHandler {
+  private readonly deps: ExchangeDeps;
+  private readonly clientIps: ClientIpResolver;
+
+  constructor(
+    private readonly registry: AppRegistry,
+    private readonly access: PrivateAccess,
+    private readonly config: AppConfig,
+    health: HealthChecker,
+    logs: RequestLogWriter,
+  ) {
+    this.clientIps = new ClientIpResolver(config.trustedProxyCidrs);
+    this.deps = { thresholds: health.thresholds, logs };
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const requestId = requestIdOf(req);
+    const url = req.url as string;
+    const nameStart = BALANCE_PREFIX.length + 1;
+    let nameEnd = nameStart;
+    while (nameEnd < url.length && url[nameEnd] !== '/' && url[nameEnd] !== '?') nameEnd++;
+    const app = url[nameStart - 1] === '/' ? this.registry.get(url.slice(nameStart, nameEnd)) : undefined;
+    if (!app) {
+      req.resume();
+      sendProxyError(res, 404, ErrorCode.NotFoundOrExists, 'Unknown app', requestId);
+      return;
+    }
+    if (app.settings.private) {
+      const verdict = this.access.check(app, req);
+      if (verdict !== 'allowed') {
+        req.resume();
+        if (verdict === 'forbidden') {
+          sendProxyError(res, 403, ErrorCode.Forbidden, 'This app is private to its owner', requestId);
+        } else {
+          sendProxyError(res, 401, ErrorCode.Unauthorized, 'This app is private: send its owner\'s token', requestId);
+        }
+        return;
+      }
+    }
+    const length = bodyLength(req);
+    if (length > this.config.maxProxyBody) {
+      res.shouldKeepAlive = false;
+      sendProxyError(res, 413, ErrorCode.BodyTooLarge, `Body larger than ${this.config.maxProxyBody} bytes`, requestId);
+      return;
+    }
+    const rest = url.slice(nameEnd);
+    const path = rest.length === 0 ? '/' : rest[0] === '?' ? `/${rest}` : rest;
+    const clientIp = this.clientIps.resolve(req);
+    const headers = upstreamRequestHeaders(req.rawHeaders, {
+      clientIp,
+      proto: 'http',
+      host: req.headers.host,
+      requestId,
+    });
+    const exchange = new Exchange(this.deps, app, req, res, requestId, clientIp, path, headers);
+    if (length === 0) {
+      req.resume();
+      exchange.start(null);
+    } else if (length > 0 && length <= REPLAYABLE_BODY_LIMIT) {
+      readSmallBody(req, length).then(
+        (body) => exchange.start(body),
+        () => exchange.fail(400, ErrorCode.BadPayload, 'The request body could not be read'),
+      );
+    } else {
+      exchange.start(new StreamedRequestBody(req, this.config.maxProxyBody));
+    }
+  }
+}
+
+function bodyLength(req: IncomingMessage): number {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined) return Number(declared);
+  return req.headers['transfer-encoding'] !== undefined ? -1 : 0;
+}

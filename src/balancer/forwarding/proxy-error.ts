@@ -1,0 +1,25 @@
+import type { ServerResponse } from 'node:http';
+import { ErrorCode, errorBody } from '../../../libs/gateway-core/src/error-codes';
+
+export function sendProxyError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  description: string,
+  requestId: string,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorBody(status, code, description, requestId));
+  res.writeHead(status, [
+    'content-type',
+    'application/json; charset=utf-8',
+    'content-length',
+    String(Buffer.byteLength(body)),
+    'x-request-id',
+    requestId,
+  ]);
+  res.end(body);
+}

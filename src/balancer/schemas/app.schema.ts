@@ -1,0 +1,21 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Schema as MongooseSchema } from 'mongoose';
+import { AppSettings, DEFAULT_SETTINGS } from '../app-settings';
+
+@Schema({ collection: 'apps', timestamps: true })
+export class App {
+  @Prop({ required: true, unique: true })
+  name: string;
+
+  @Prop({ required: true, index: true })
+  ownerId: string;
+
+  @Prop({ type: MongooseSchema.Types.Mixed, default: () => ({ ...DEFAULT_SETTINGS }) })
+  settings: AppSettings;
+
+  @Prop({ default: 0 })
+  revision: number;
+}
+
+export type AppDocument = HydratedDocument<App>;
+export const AppSchema = SchemaFactory.createForClass(App);

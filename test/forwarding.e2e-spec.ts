@@ -1,0 +1,303 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import request from 'supertest';
+import { createApp } from './support/apps';
+import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
+import { startTestApp, TestApp } from './support/test-app';
+import { registerUser, TestUser } from './support/users';
+
+describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
+  let t: TestApp;
+  let user: TestUser;
+  let a: FakeNode;
+  let b: FakeNode;
+
+  beforeAll(async () => {
+    t = await startTestApp({ MAX_PROXY_BODY: '8mb' });
+    user = await registerUser(t.server);
+    [a, b] = await Promise.all([startFakeNode('a'), startFakeNode('b')]);
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await t.close();
+  });
+
+  it('forwards method, path, query, headers and body, and answers with the node response', async () => {
+    const name = await createApp(t.server, user, [a]);
+    const res = await request(t.server)
+      .post(`/api/balance/${name}/orders/42?expand=items&x=%20y`)
+      .set('X-Custom', 'kept')
+      .set('X-Request-Id', 'client-id-1')
+      .set('Host', 'shop.example.com')
+      .send({ hello: 'world' });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-node']).toBe('a');
+    expect(res.headers['x-request-id']).toBe('client-id-1');
+    expect(res.body).toMatchObject({
+      method: 'POST',
+      url: '/orders/42?expand=items&x=%20y',
+      body: '{"hello":"world"}',
+    });
+    expect(res.body.headers).toMatchObject({
+      'x-custom': 'kept',
+      'x-request-id': 'client-id-1',
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'shop.example.com',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('forwards /api/balance/<app> and /api/balance/<app>?q as the root path', async () => {
+    const name = await createApp(t.server, user, [a]);
+    expect((await request(t.server).get(`/api/balance/${name}`)).body.url).toBe('/');
+    expect((await request(t.server).get(`/api/balance/${name}?q=1`)).body.url).toBe('/?q=1');
+    expect((await request(t.server).get(`/api/balance/${name}/`)).body.url).toBe('/');
+  });
+
+  it('passes node statuses, headers and bodies through as they are', async () => {
+    const node = await startFakeNode('teapot', (req, res) => {
+      req.resume();
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.writeHead(418, { 'content-type': 'text/plain', 'x-upstream': 'yes' });
+      res.end('short and stout');
+    });
+    const name = await createApp(t.server, user, [node]);
+    const res = await request(t.server).get(`/api/balance/${name}/brew`);
+    expect(res.status).toBe(418);
+    expect(res.text).toBe('short and stout');
+    expect(res.headers['x-upstream']).toBe('yes');
+    expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    await node.close();
+  });
+
+  it('strips hop-by-hop headers both ways, including those named in Connection', async () => {
+    const node = await startFakeNode('hop', (req, res) => {
+      req.resume();
+      res.writeHead(200, {
+        Connection: 'X-Secret-Hop',
+        'X-Secret-Hop': 'leaks',
+        'Proxy-Authenticate': 'Basic',
+        'Keep-Alive': 'timeout=5',
+        'X-Request-Id': 'node-made-this-up',
+        'content-type': 'application/json',
+      });
+      res.end(JSON.stringify(req.headers));
+    });
+    const name = await createApp(t.server, user, [node]);
+    const res = await request(t.server)
+      .get(`/api/balance/${name}/`)
+      .set('Connection', 'keep-alive, X-Client-Hop')
+      .set('X-Client-Hop', 'leaks')
+      .set('Proxy-Authorization', 'Basic abc')
+      .set('TE', 'gzip')
+      .set('Upgrade', 'h2c');
+    const seen = JSON.parse(res.text);
+    expect(seen['x-client-hop']).toBeUndefined();
+    expect(seen['proxy-authorization']).toBeUndefined();
+    expect(seen.te).toBeUndefined();
+    expect(seen.upgrade).toBeUndefined();
+    expect(res.headers['x-secret-hop']).toBeUndefined();
+    expect(res.headers['proxy-authenticate']).toBeUndefined();
+    expect(res.headers['x-request-id']).not.toBe('node-made-this-up');
+    expect(res.headers['x-request-id']).toBe(seen['x-request-id']);
+    await node.close();
+  });
+
+  it('streams 5 MB bodies intact both ways', async () => {
+    const node = await startFakeNode('big', (req, res) => {
+      const hash = createHash('sha256');
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        hash.update(chunk);
+      });
+      req.on('end', () => {
+        const reply = randomBytes(5 * 1024 * 1024);
+        res.writeHead(200, {
+          'x-received-size': String(size),
+          'x-received-sha256': hash.digest('hex'),
+          'x-sent-sha256': createHash('sha256').update(reply).digest('hex'),
+          'content-type': 'application/octet-stream',
+        });
+        res.end(reply);
+      });
+    });
+    const name = await createApp(t.server, user, [node]);
+    const upload = randomBytes(5 * 1024 * 1024);
+    const res = await request(t.server)
+      .put(`/api/balance/${name}/blob`)
+      .set('Content-Type', 'application/octet-stream')
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .send(upload);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-received-size']).toBe(String(upload.length));
+    expect(res.headers['x-received-sha256']).toBe(createHash('sha256').update(upload).digest('hex'));
+    expect(createHash('sha256').update(res.body as Buffer).digest('hex')).toBe(res.headers['x-sent-sha256']);
+    await node.close();
+  });
+
+  it('answers a body over MAX_PROXY_BODY with 413 "08", declared or streamed', async () => {
+    const name = await createApp(t.server, user, [a]);
+    const declared = await request(t.server)
+      .post(`/api/balance/${name}/`)
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.alloc(9 * 1024 * 1024));
+    expect(declared.status).toBe(413);
+    expect(declared.body.error).toBe('08');
+    const streamed = await chunkedUpload(t.url, `/api/balance/${name}/`, 9 * 1024 * 1024);
+    expect(streamed.status).toBe(413);
+    expect(JSON.parse(streamed.body).error).toBe('08');
+  });
+
+  it('answers an unknown app with 404 "02"', async () => {
+    for (const path of ['/api/balance/nope-nothing', '/api/balance/nope-nothing/x', '/api/balance', '/api/balance/']) {
+      const res = await request(t.server).get(path);
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ status_code: 404, error: '02' });
+      expect(res.headers['x-request-id']).toBe(res.body.request_id);
+    }
+  });
+
+  it('retries a refused connection on a different node', async () => {
+    const dead = { body: async () => ({ host: '127.0.0.1', port: await closedPort(), statuspath: '/health' }) };
+    const name = await createApp(t.server, user, [a]);
+    await request(t.server).post(`/api/nodes/${name}`).set(user.auth).send(await dead.body()).expect(201);
+    await request(t.server).patch(`/api/apps/${name}`).set(user.auth).send({ strategy: 'round-robin' }).expect(200);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await request(t.server).post(`/api/balance/${name}/`).send({ i })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  it('answers 502 "04" when every attempt fails, and 503 "03" once the nodes are marked down', async () => {
+    const app = await createApp(t.server, user, [a]);
+    const ports = [await closedPort(), await closedPort()];
+    for (const port of ports) {
+      await request(t.server).post(`/api/nodes/${app}`).set(user.auth).send({ host: '127.0.0.1', port, statuspath: '/h' });
+    }
+    await request(t.server).delete(`/api/nodes/${app}`).set(user.auth).send({ host: a.host, port: a.port }).expect(200);
+    const first = await request(t.server).get(`/api/balance/${app}/`);
+    expect(first.status).toBe(502);
+    expect(first.body.error).toBe('04');
+    let last = first;
+    for (let i = 0; i < 4 && last.status === 502; i++) last = await request(t.server).get(`/api/balance/${app}/`);
+    expect(last.status).toBe(503);
+    expect(last.body.error).toBe('03');
+    const view = await request(t.server).get(`/api/apps/${app}`).set(user.auth);
+    expect(view.body.nodes.map((n: { status: string }) => n.status)).toEqual(['down', 'down']);
+    expect(view.body.nodes[0].last_error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('answers 504 "09" when the node does not answer within timeout_ms', async () => {
+    const slow = await startFakeNode('slow', (req, res) => {
+      req.resume();
+      setTimeout(() => res.end('late'), 1500);
+    });
+    const name = await createApp(t.server, user, [slow], { timeout_ms: 200, retries: 0 });
+    const res = await request(t.server).get(`/api/balance/${name}/`);
+    expect(res.status).toBe(504);
+    expect(res.body.error).toBe('09');
+    await slow.close();
+  });
+
+  it('aborts the client connection when the node resets after sending headers', async () => {
+    const flaky = await startFakeNode('flaky', (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+      res.write('partial');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const name = await createApp(t.server, user, [flaky]);
+    const outcome = await new Promise<string>((resolve) => {
+      httpRequest(`${t.url}/api/balance/${name}/`, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve('complete'));
+        res.on('error', () => resolve('aborted'));
+        res.on('aborted', () => resolve('aborted'));
+      })
+        .on('error', () => resolve('aborted'))
+        .end();
+    });
+    expect(outcome).toBe('aborted');
+    await flaky.close();
+  });
+
+  it('cancels the upstream request when the client goes away', async () => {
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    const hanging = await startFakeNode('hang', (req, res) => {
+      req.resume();
+      res.on('close', () => upstreamClosed());
+    });
+    const name = await createApp(t.server, user, [hanging]);
+    const client = httpRequest(`${t.url}/api/balance/${name}/`);
+    client.on('error', () => undefined);
+    client.end();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.destroy();
+    await expect(Promise.race([closed.then(() => 'closed'), sleep(3000).then(() => 'still open')])).resolves.toBe('closed');
+    await hanging.close();
+  });
+
+  it('serves 200 parallel requests across the nodes', async () => {
+    a.hits = 0;
+    b.hits = 0;
+    const name = await createApp(t.server, user, [a, b]);
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => request(t.server).get(`/api/balance/${name}/n/${i}`)),
+    );
+    expect(answers.every((res) => res.status === 200)).toBe(true);
+    expect(answers.map((res) => res.body.url).sort()).toEqual(
+      Array.from({ length: 200 }, (_, i) => `/n/${i}`).sort(),
+    );
+    expect(a.hits + b.hits).toBe(200);
+    expect(a.hits).toBeGreaterThan(40);
+    expect(b.hits).toBeGreaterThan(40);
+  });
+
+  it("serves a private app only with its owner's token", async () => {
+    const stranger = await registerUser(t.server);
+    const name = await createApp(t.server, user, [a], { private: true });
+    const anonymous = await request(t.server).get(`/api/balance/${name}/`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error).toBe('05');
+    const forbidden = await request(t.server).get(`/api/balance/${name}/`).set(stranger.auth);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error).toBe('06');
+    await request(t.server).get(`/api/balance/${name}/`).set(user.auth).expect(200);
+    await request(t.server).get(`/api/balance/${name}/`).set('Authorization', `JWT ${user.token}`).expect(200);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function chunkedUpload(base: string, path: string, size: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(64 * 1024);
+    let sent = 0;
+    const pump = () => {
+      while (sent < size) {
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    pump();
+  });
+}
