@@ -1,0 +1,124 @@
+import { BUCKET_KEYS, bucketIndex } from './latency-histogram';
+import {
+  buildRollups,
+  OVERALL_NODE,
+  rollupUpdate,
+  RollupSource,
+  StoredRollup,
+  summarizeRollups,
+  windowStart,
+} from './rollups';
+
+const at = (iso: string) => new Date(iso);
+
+function source(overrides: Partial<RollupSource> = {}): RollupSource {
+  return {
+    appId: 'app1',
+    date: at('2026-01-01T10:00:30.500Z'),
+    endPoint: '10.0.0.1:80',
+    responseCode: 200,
+    totalTimeMs: 12,
+    ...overrides,
+  };
+}
+
+describe('buildRollups', () => {
+  it('adds each entry to its overall and its node rollup for the minute', () => {
+    const increments = buildRollups([
+      source(),
+      source({ totalTimeMs: 700, responseCode: 502 }),
+      source({ endPoint: '10.0.0.2:80', date: at('2026-01-01T10:00:59.999Z') }),
+      source({ endPoint: null, responseCode: 503, totalTimeMs: 0 }),
+      source({ date: at('2026-01-01T10:01:00.000Z') }),
+      source({ appId: 'app2' }),
+    ]);
+    const find = (appId: string, minute: string, node: string) =>
+      increments.find(
+        (i) => i.appId === appId && i.minute.toISOString() === minute && i.node === node,
+      );
+    const overall = find('app1', '2026-01-01T10:00:00.000Z', OVERALL_NODE);
+    expect(overall).toMatchObject({ requests: 4, errors: 2, maxMs: 700 });
+    expect(overall?.counts[bucketIndex(12)]).toBe(2);
+    expect(overall?.counts[bucketIndex(700)]).toBe(1);
+    expect(overall?.counts[bucketIndex(0)]).toBe(1);
+    expect(find('app1', '2026-01-01T10:00:00.000Z', '10.0.0.1:80')).toMatchObject({
+      requests: 2,
+      errors: 1,
+    });
+    expect(find('app1', '2026-01-01T10:00:00.000Z', '10.0.0.2:80')).toMatchObject({
+      requests: 1,
+      errors: 0,
+    });
+    expect(find('app1', '2026-01-01T10:01:00.000Z', OVERALL_NODE)).toMatchObject({ requests: 1 });
+    expect(find('app2', '2026-01-01T10:00:00.000Z', OVERALL_NODE)).toMatchObject({ requests: 1 });
+    expect(increments).toHaveLength(7);
+  });
+
+  it('makes an upsert that only uses $inc and $max, with non-zero buckets only', () => {
+    const [increment] = buildRollups([source({ endPoint: null, totalTimeMs: 3 })]);
+    const { filter, update } = rollupUpdate(increment);
+    expect(filter).toEqual({ appId: 'app1', minute: at('2026-01-01T10:00:00.000Z'), node: '' });
+    expect(update).toEqual({
+      $inc: { requests: 1, errors: 1, [`h.${BUCKET_KEYS[bucketIndex(3)]}`]: 1 },
+      $max: { maxMs: 3 },
+    });
+  });
+});
+
+describe('summarizeRollups', () => {
+  it('sums minutes and reports overall and per-node rates and percentiles', () => {
+    const rows: StoredRollup[] = [
+      { node: '', requests: 60, errors: 3, maxMs: 180, h: { le_5: 50, le_200: 10 } },
+      { node: '', requests: 40, errors: 1, maxMs: 900, h: { le_5: 39, le_1000: 1 } },
+      { node: 'b:80', requests: 30, errors: 0, maxMs: 4, h: { le_5: 30 } },
+      {
+        node: 'a:80',
+        requests: 70,
+        errors: 3,
+        maxMs: 900,
+        h: { le_5: 59, le_200: 10, le_1000: 1 },
+      },
+    ];
+    const stats = summarizeRollups('1h', rows);
+    expect(stats).toEqual({
+      window: '1h',
+      requests: 100,
+      error_rate: 0.04,
+      p50_ms: 5,
+      p95_ms: 200,
+      p99_ms: 200,
+      nodes: [
+        {
+          end_point: 'a:80',
+          requests: 70,
+          error_rate: 0.0429,
+          p50_ms: 5,
+          p95_ms: 200,
+          p99_ms: 900,
+        },
+        { end_point: 'b:80', requests: 30, error_rate: 0, p50_ms: 4, p95_ms: 4, p99_ms: 4 },
+      ],
+    });
+  });
+
+  it('reports zero requests and null percentiles for an idle window', () => {
+    expect(summarizeRollups('5m', [])).toEqual({
+      window: '5m',
+      requests: 0,
+      error_rate: 0,
+      p50_ms: null,
+      p95_ms: null,
+      p99_ms: null,
+      nodes: [],
+    });
+  });
+});
+
+describe('windowStart', () => {
+  it('covers the current minute and the ones before it', () => {
+    const now = at('2026-01-01T10:07:42.000Z');
+    expect(windowStart('5m', now).toISOString()).toBe('2026-01-01T10:03:00.000Z');
+    expect(windowStart('1h', now).toISOString()).toBe('2026-01-01T09:08:00.000Z');
+    expect(windowStart('1d', now).toISOString()).toBe('2025-12-31T10:08:00.000Z');
+  });
+});
