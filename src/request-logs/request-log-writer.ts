@@ -1,0 +1,475 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
+import { Types } from 'mongoose';
+import { AppConfig } from '../config/app-config';
+import { RequestLogEntry } from './request-log-entry';
+import { RequestLogDocument, RequestLogStore } from './request-log-store';
+import { RingBuffer } from './ring-buffer';
+import { buildRollups, RollupIncrement } from './rollups';
+
+/** Timings that are not configuration, injectable so that tests can shorten them. */
+export interface RequestLogWriterTuning {
+  /** First retry delay after a failed write; doubles on each further failure. */
+  retryInitialMs: number;
+  /** Cap of the retry delay. */
+  retryMaxMs: number;
+  /** How long shutdown keeps trying to write what is left. */
+  shutdownWaitMs: number;
+  /** How long forgetApps() waits for a write already sent to the database. */
+  forgetWaitMs: number;
+  /** Consecutive rollup failures, while log inserts succeed, after which a batch's rollups are given up. */
+  maxRollupFailures: number;
+}
+
+export const REQUEST_LOG_WRITER_TUNING = Symbol('REQUEST_LOG_WRITER_TUNING');
+
+export const DEFAULT_WRITER_TUNING: RequestLogWriterTuning = {
+  retryInitialMs: 100,
+  retryMaxMs: 5000,
+  shutdownWaitMs: 10_000,
+  forgetWaitMs: 10_000,
+  maxRollupFailures: 5,
+};
+
+/**
+ * recorded = written + dropped + discarded + buffered, at any time.
+ * - written: stored in MongoDB;
+ * - dropped: refused because the buffer was full (the newest entries are the ones dropped), or still
+ *   unwritten when the application stopped;
+ * - discarded: belonged to an app deleted before they could be written (0 unless apps are deleted);
+ * - buffered: waiting in memory, including the batch being written.
+ */
+export interface RequestLogCounters {
+  recorded: number;
+  written: number;
+  dropped: number;
+  discarded: number;
+  buffered: number;
+}
+
+const MAX_REMEMBERED_DELETED_APPS = 100_000;
+
+/**
+ * Collects the request-log entries handed over by the forwarding proxy and writes them in batches.
+ *
+ * record() only appends to a bounded in-memory queue: no I/O, no promise, no throw. A single pump, started by
+ * a timer every LOG_FLUSH_INTERVAL_MS or as soon as LOG_BATCH_SIZE entries wait, takes one batch at a time,
+ * gives each entry its `_id` once, and inserts the batch with `insertMany({ ordered: false })`. A failed batch
+ * is kept and retried with exponential backoff (capped at retryMaxMs); retrying can never duplicate an entry
+ * because its `_id` does not change and documents already present are counted as written. The per-minute
+ * rollups of a batch are applied once its logs are stored.
+ *
+ * When the queue holds LOG_BUFFER_MAX entries (including the batch in flight), new entries are dropped and
+ * counted: the oldest ones, kept, form an unbroken history from the start of an outage.
+ */
+@Injectable()
+export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RequestLogWriter.name);
+  private readonly tuning: RequestLogWriterTuning;
+  private readonly enabled: boolean;
+  private readonly batchSize: number;
+  private readonly bufferMax: number;
+  private readonly queue: RingBuffer<RequestLogEntry>;
+  private readonly deletedApps = new Map<string, number>();
+  private readonly deletedAppMemoryMs: number;
+
+  private inFlight: RequestLogDocument[] | null = null;
+  private pendingRollups = new Map<string, RollupIncrement>();
+  private rollupFailures = 0;
+
+  private recordedCount = 0;
+  private writtenCount = 0;
+  private droppedCount = 0;
+  private discardedCount = 0;
+
+  private pumping: Promise<boolean> | null = null;
+  private current: Promise<unknown> | null = null;
+  private drainTarget = 0;
+  private tickMissed = false;
+  private kickScheduled = false;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private failingSince: number | null = null;
+  private lastError: unknown = null;
+  private closed = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly store: RequestLogStore,
+    @Optional() @Inject(REQUEST_LOG_WRITER_TUNING) tuning?: Partial<RequestLogWriterTuning>,
+  ) {
+    this.tuning = { ...DEFAULT_WRITER_TUNING, ...tuning };
+    this.enabled = config.logEnabled;
+    this.batchSize = config.logBatchSize;
+    this.bufferMax = config.logBufferMax;
+    this.queue = new RingBuffer(this.bufferMax, Math.min(this.bufferMax, 4096));
+    this.deletedAppMemoryMs = config.logRetentionDays * 86_400_000;
+  }
+
+  /** Hands a finished request over. O(1); never throws, never waits, does no I/O on the caller's stack. */
+  record(entry: RequestLogEntry): void {
+    if (!this.enabled) return;
+    try {
+      this.recordedCount++;
+      if (
+        this.closed ||
+        typeof entry !== 'object' ||
+        entry === null ||
+        this.bufferedCount() >= this.bufferMax ||
+        !this.queue.push(entry)
+      ) {
+        this.droppedCount++;
+        return;
+      }
+      if (this.queue.size >= this.batchSize) this.kick();
+    } catch {
+      // Nothing above can throw in practice; the proxy must never see it if it does.
+    }
+  }
+
+  get recorded(): number {
+    return this.recordedCount;
+  }
+
+  get written(): number {
+    return this.writtenCount;
+  }
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  get discarded(): number {
+    return this.discardedCount;
+  }
+
+  get buffered(): number {
+    return this.bufferedCount();
+  }
+
+  counters(): RequestLogCounters {
+    return {
+      recorded: this.recordedCount,
+      written: this.writtenCount,
+      dropped: this.droppedCount,
+      discarded: this.discardedCount,
+      buffered: this.bufferedCount(),
+    };
+  }
+
+  /** True while writes are failing and being retried (the database is unreachable, typically). */
+  get failing(): boolean {
+    return this.failingSince !== null;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled || this.tickTimer) return;
+    this.tickTimer = setInterval(() => this.tick(), this.config.logFlushIntervalMs);
+    this.tickTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    if (!this.enabled) return;
+    const deadline = Date.now() + this.tuning.shutdownWaitMs;
+    while (this.bufferedCount() > 0 || this.pendingRollups.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const finished = await withTimeout(
+        this.flush().then(() => true),
+        left,
+      ).catch(() => false);
+      if (!finished && deadline - Date.now() > 0) await sleep(Math.min(200, deadline - Date.now()));
+    }
+    this.closed = true;
+    this.clearRetryTimer();
+    // A batch still being sent (the wait ran out) stays counted as buffered: it may yet be written.
+    let left = this.queue.size;
+    this.queue.take(left);
+    if (this.inFlight !== null && this.pumping === null) {
+      left += this.inFlight.length;
+      this.inFlight = null;
+    }
+    this.droppedCount += left;
+    const unwritten = left + this.bufferedCount();
+    if (unwritten > 0) {
+      this.logger.error(
+        `Shutting down with ${unwritten} request-log entries not written: ${describe(this.lastError)}`,
+      );
+    }
+  }
+
+  /**
+   * Writes everything recorded before the call (and whatever else is queued meanwhile, batch by batch).
+   * Rejects with the database error if a write fails; the writer then retries on its own as usual.
+   */
+  async flush(): Promise<void> {
+    if (!this.enabled) return;
+    this.drainTarget = Math.max(this.drainTarget, this.recordedCount - this.droppedCount);
+    for (;;) {
+      if (this.pumping) await this.pumping;
+      if (this.settled()) return;
+      this.clearRetryTimer();
+      if (!(await this.startPump())) throw this.lastError;
+      if (this.closed) return;
+    }
+  }
+
+  /**
+   * Stops writing the entries of these apps (queued, in a batch being retried, or recorded later by requests
+   * still in flight) and waits, bounded, for a write already sent to the database, so that a deleteMany run
+   * after this call is not followed by a late insert. Deleted ids are remembered for LOG_RETENTION_DAYS.
+   */
+  async forgetApps(appIds: readonly string[]): Promise<void> {
+    const now = Date.now();
+    for (const appId of appIds) {
+      this.deletedApps.delete(appId);
+      this.deletedApps.set(appId, now);
+    }
+    this.pruneDeletedApps(now);
+    const current = this.current;
+    if (current) await withTimeout(current, this.tuning.forgetWaitMs).catch(() => undefined);
+  }
+
+  private bufferedCount(): number {
+    return this.queue.size + (this.inFlight?.length ?? 0);
+  }
+
+  private settled(): boolean {
+    const done =
+      this.writtenCount + this.discardedCount >= this.drainTarget || this.bufferedCount() === 0;
+    return done && this.pendingRollups.size === 0;
+  }
+
+  private tick(): void {
+    if (this.pumping) {
+      this.tickMissed = true;
+      return;
+    }
+    if (this.retryTimer || (this.bufferedCount() === 0 && this.pendingRollups.size === 0)) return;
+    void this.startPump();
+  }
+
+  private kick(): void {
+    if (this.kickScheduled || this.pumping || this.retryTimer || this.closed) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
+      if (!this.pumping && !this.retryTimer) void this.startPump();
+    });
+  }
+
+  /** Starts the pump unless it runs; resolves to false when the run ended on a failed write. */
+  private startPump(): Promise<boolean> {
+    if (this.pumping) return this.pumping;
+    this.pumping = this.pump()
+      .then(() => {
+        this.recovered();
+        return true;
+      })
+      .catch((error: unknown) => {
+        this.failed(error);
+        return false;
+      })
+      .finally(() => {
+        this.pumping = null;
+      });
+    return this.pumping;
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      let logsStored = false;
+      if (this.inFlight === null && this.queue.size > 0) this.inFlight = this.takeBatch();
+      if (this.inFlight !== null) {
+        const docs = this.withoutDeletedApps(this.inFlight);
+        this.inFlight = docs;
+        if (docs.length > 0) await this.call(this.store.insertLogs(docs));
+        this.inFlight = null;
+        this.writtenCount += docs.length;
+        this.mergeRollups(buildRollups(docs));
+        logsStored = docs.length > 0;
+      }
+      await this.applyPendingRollups(logsStored);
+      const draining = this.writtenCount + this.discardedCount < this.drainTarget;
+      const more =
+        this.queue.size >= this.batchSize || (this.queue.size > 0 && (this.tickMissed || draining));
+      this.tickMissed = false;
+      if (!more || this.closed) return;
+    }
+  }
+
+  private async applyPendingRollups(logsStored: boolean): Promise<void> {
+    for (const [key, increment] of this.pendingRollups) {
+      if (this.deletedApps.has(increment.appId)) this.pendingRollups.delete(key);
+    }
+    if (this.pendingRollups.size === 0) return;
+    try {
+      await this.call(this.store.applyRollups([...this.pendingRollups.values()]));
+      this.pendingRollups.clear();
+      this.rollupFailures = 0;
+    } catch (error) {
+      // The database took the logs but not the rollups: after a few tries, give the rollups up rather than
+      // hold the logs back behind them.
+      if (logsStored && ++this.rollupFailures >= this.tuning.maxRollupFailures) {
+        this.logger.error(
+          `Giving up ${this.pendingRollups.size} request-stat rollups after ${this.rollupFailures} failures: ${describe(error)}`,
+        );
+        this.pendingRollups.clear();
+        this.rollupFailures = 0;
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private takeBatch(): RequestLogDocument[] {
+    const entries = this.queue.take(this.batchSize);
+    const docs: RequestLogDocument[] = [];
+    for (const entry of entries) {
+      if (this.deletedApps.has(entry.appId)) {
+        this.discardedCount++;
+        continue;
+      }
+      try {
+        docs.push(toDocument(entry));
+      } catch {
+        this.droppedCount++; // an entry whose fields cannot even be read (a throwing getter, say)
+      }
+    }
+    return docs;
+  }
+
+  private withoutDeletedApps(docs: RequestLogDocument[]): RequestLogDocument[] {
+    if (this.deletedApps.size === 0) return docs;
+    const kept = docs.filter((doc) => !this.deletedApps.has(doc.appId));
+    this.discardedCount += docs.length - kept.length;
+    return kept;
+  }
+
+  private mergeRollups(increments: RollupIncrement[]): void {
+    for (const increment of increments) {
+      const key = `${increment.appId}\u0000${increment.minute.getTime()}\u0000${increment.node}`;
+      const pending = this.pendingRollups.get(key);
+      if (!pending) {
+        this.pendingRollups.set(key, increment);
+        continue;
+      }
+      pending.requests += increment.requests;
+      pending.errors += increment.errors;
+      pending.maxMs = Math.max(pending.maxMs, increment.maxMs);
+      increment.counts.forEach((count, i) => (pending.counts[i] += count));
+    }
+  }
+
+  private async call<T>(operation: Promise<T>): Promise<T> {
+    this.current = operation;
+    try {
+      return await operation;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  private recovered(): void {
+    if (this.failingSince !== null) {
+      this.logger.log(
+        `Request-log writes recovered after ${Math.round((Date.now() - this.failingSince) / 1000)} s ` +
+          `and ${this.failures} failed attempts; ${this.bufferedCount()} entries buffered`,
+      );
+    }
+    this.failures = 0;
+    this.failingSince = null;
+  }
+
+  private failed(error: unknown): void {
+    this.failures++;
+    this.lastError = error;
+    if (this.failingSince === null) {
+      this.failingSince = Date.now();
+      this.logger.warn(
+        `Request-log write failed, keeping ${this.bufferedCount()} entries and retrying: ${describe(error)}`,
+      );
+    }
+    if (this.closed) return;
+    const delay = Math.min(
+      this.tuning.retryMaxMs,
+      this.tuning.retryInitialMs * 2 ** Math.min(30, this.failures - 1),
+    );
+    this.clearRetryTimer();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.startPump();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private clearRetryTimer(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private pruneDeletedApps(now: number): void {
+    for (const [appId, deletedAt] of this.deletedApps) {
+      if (
+        now - deletedAt <= this.deletedAppMemoryMs &&
+        this.deletedApps.size <= MAX_REMEMBERED_DELETED_APPS
+      ) {
+        break;
+      }
+      this.deletedApps.delete(appId);
+    }
+  }
+}
+
+/** Copies the entry's fields (and only them) into the stored shape, with sane values for anything missing. */
+function toDocument(entry: RequestLogEntry): RequestLogDocument {
+  const date =
+    entry.date instanceof Date && !Number.isNaN(entry.date.getTime()) ? entry.date : new Date();
+  return {
+    _id: new Types.ObjectId(),
+    date,
+    appId: String(entry.appId),
+    ownerId: String(entry.ownerId),
+    method: String(entry.method),
+    path: String(entry.path),
+    endPoint: entry.endPoint ? String(entry.endPoint) : null,
+    responseCode: finite(entry.responseCode),
+    totalTimeMs: finite(entry.totalTimeMs),
+    upstreamTimeMs: entry.upstreamTimeMs == null ? null : finite(entry.upstreamTimeMs),
+    requestId: String(entry.requestId),
+    clientIp: String(entry.clientIp),
+    attempts: finite(entry.attempts),
+    nodesTried: Array.isArray(entry.nodesTried) ? entry.nodesTried.map(String) : [],
+    bytesIn: finite(entry.bytesIn),
+    bytesOut: finite(entry.bytesOut),
+  };
+}
+
+function finite(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,43 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
+
+export const REQUEST_STATS_COLLECTION = 'request_stats';
+
+/**
+ * Per-minute rollup of an app's requests, overall (`node: ''`) and per node (`node: 'host:port'`), maintained
+ * by RequestLogWriter with `$inc` upserts at flush time. `h` holds latency bucket counts keyed `le_<bound ms>`
+ * (see latency-histogram.ts); `maxMs` is the largest total time seen in the minute.
+ */
+@Schema({
+  collection: REQUEST_STATS_COLLECTION,
+  versionKey: false,
+  bufferCommands: false,
+  autoCreate: true,
+})
+export class RequestStat {
+  _id: Types.ObjectId;
+
+  @Prop({ required: true })
+  appId: string;
+
+  @Prop({ type: Date, required: true })
+  minute: Date;
+
+  @Prop({ required: true })
+  node: string;
+
+  @Prop({ default: 0 })
+  requests: number;
+
+  @Prop({ default: 0 })
+  errors: number;
+
+  @Prop({ default: 0 })
+  maxMs: number;
+
+  @Prop({ type: Object, default: {} })
+  h: Record<string, number>;
+}
+
+export const RequestStatSchema = SchemaFactory.createForClass(RequestStat);
+RequestStatSchema.index({ appId: 1, minute: 1, node: 1 }, { unique: true });
