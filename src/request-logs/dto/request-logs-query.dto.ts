@@ -1,0 +1,77 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+export const MAX_LOGS_PAGE = 1000;
+export const DEFAULT_LOGS_PAGE = 100;
+
+/** Query string of `GET /api/logs/:app`. Every filter is optional; they combine with AND. */
+export class RequestLogsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LOGS_PAGE, default: DEFAULT_LOGS_PAGE })
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer from 1 to 1000' })
+  @Min(1, { message: 'limit must be an integer from 1 to 1000' })
+  @Max(MAX_LOGS_PAGE, { message: 'limit must be an integer from 1 to 1000' })
+  limit: number = DEFAULT_LOGS_PAGE;
+
+  @ApiPropertyOptional({
+    description:
+      'The next_cursor of the previous page, to get the entries that come after it (older)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: STATUS_CLASSES, description: 'Only responses of this status class' })
+  @IsOptional()
+  @IsIn(STATUS_CLASSES, { message: `status must be one of ${STATUS_CLASSES.join(', ')}` })
+  status?: StatusClass;
+
+  @ApiPropertyOptional({ example: 'GET', description: 'Only this HTTP method (case-insensitive)' })
+  @IsOptional()
+  @Matches(/^[A-Za-z]{1,20}$/, { message: 'method must be an HTTP method name such as GET' })
+  method?: string;
+
+  @ApiPropertyOptional({
+    example: '/api/orders',
+    description:
+      'Only paths (as the node received them) that start with this text, taken literally',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\//, { message: 'path_prefix must start with /' })
+  @MaxLength(2048)
+  path_prefix?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-01-01T10:00:00Z',
+    description: 'Only entries at or after this time (ISO 8601)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-01-01T11:00:00Z',
+    description: 'Only entries before this time (ISO 8601)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date-time' })
+  to?: string;
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { AppStatsDto, StatsWindow } from './dto/app-stats.dto';
+import { RequestLogPageDto } from './dto/request-log.dto';
+import { DEFAULT_LOGS_PAGE, MAX_LOGS_PAGE } from './dto/request-logs-query.dto';
+import { buildLogFilter, RequestLogFilters, toLogDto } from './log-query';
+import { RequestLogWriter } from './request-log-writer';
+import { StoredRollup, summarizeRollups, windowStart } from './rollups';
+import { RequestLog } from './schemas/request-log.schema';
+import { RequestStat } from './schemas/request-stat.schema';
+
+export interface RequestLogPageQuery extends RequestLogFilters {
+  limit?: number;
+  cursor?: string;
+}
+
+/** Reads and deletes request logs and their rollups. App ids are trusted: callers check ownership first. */
+@Injectable()
+export class RequestLogsService {
+  constructor(
+    @InjectModel(RequestLog.name) private readonly logs: Model<RequestLog>,
+    @InjectModel(RequestStat.name) private readonly rollups: Model<RequestStat>,
+    private readonly writer: RequestLogWriter,
+  ) {}
+
+  /**
+   * One page of an app's logs, newest first (date, then _id, descending). The cursor is the position of the
+   * last entry returned, so entries logged while a client walks the pages never shift it: no duplicates, no
+   * gaps. Throws ApiError 400 "01" for a cursor this API did not return.
+   */
+  async page(appId: string, query: RequestLogPageQuery = {}): Promise<RequestLogPageDto> {
+    const limit = Math.min(
+      MAX_LOGS_PAGE,
+      Math.max(1, Math.trunc(query.limit ?? DEFAULT_LOGS_PAGE)),
+    );
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const docs = await this.logs
+      .find(buildLogFilter(appId, query, after))
+      .sort({ date: -1, _id: -1 })
+      .limit(limit + 1)
+      .lean<RequestLog[]>()
+      .exec();
+    const more = docs.length > limit;
+    const page = more ? docs.slice(0, limit) : docs;
+    return {
+      logs: page.map(toLogDto),
+      next_cursor: more ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  /** Request count, error rate and latency percentiles of an app over a window, from the per-minute rollups. */
+  async stats(appId: string, window: StatsWindow, now: Date = new Date()): Promise<AppStatsDto> {
+    const rows = await this.rollups
+      .find(
+        { appId, minute: { $gte: windowStart(window, now) } },
+        { _id: 0, node: 1, requests: 1, errors: 1, maxMs: 1, h: 1 },
+      )
+      .lean<StoredRollup[]>()
+      .exec();
+    return summarizeRollups(window, rows);
+  }
+
+  /** Deletes an app's logs and rollups; its entries still buffered, or logged later, are never written. */
+  async deleteForApp(appId: string): Promise<void> {
+    await this.deleteForApps([appId]);
+  }
+
+  async deleteForApps(appIds: readonly string[]): Promise<void> {
+    if (appIds.length === 0) return;
+    await this.writer.forgetApps(appIds);
+    const ids = [...appIds];
+    await Promise.all([
+      this.logs.deleteMany({ appId: { $in: ids } }).exec(),
+      this.rollups.deleteMany({ appId: { $in: ids } }).exec(),
+    ]);
+  }
+}
