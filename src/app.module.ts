@@ -6,6 +6,7 @@ import { JsonBodyMiddleware } from './common/json-body.middleware';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { OpsModule } from './ops/ops.module';
+import { RequestLogsModule } from './request-logs/request-logs.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -24,6 +25,7 @@ export class AppModule implements NestModule {
         AuthModule,
         OpsModule,
         BalancerModule,
+        RequestLogsModule,
       ],
     };
   }
