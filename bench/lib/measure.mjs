@@ -1,10 +1,36 @@
 // One row of the table: warm up, then load a target with wrk while watching
 // the proxy's CPU time and memory and the backends' request counts.
+/* global fetch, AbortSignal */
 import { config, log } from './config.mjs';
 import { assertAlive, ourPids } from './procs.mjs';
 import { backgroundCpu, watch } from './proc-stats.mjs';
 import { nodeRequestCounts } from './targets.mjs';
 import { runWrk } from './wrk.mjs';
+
+/** What went wrong in a row with errors: wrk's counts and a few probe requests. */
+async function describeErrors(target, url, wrk, served) {
+  const parts = [];
+  if (wrk.non2xx) parts.push(`${wrk.non2xx} non-2xx`);
+  for (const [kind, n] of Object.entries(wrk.socket)) if (n) parts.push(`${n} socket ${kind}`);
+  parts.push(`nodes served ${served.reduce((a, b) => a + b, 0)} of ${wrk.requests} requests`);
+  const seen = new Map();
+  for (let i = 0; i < 10; i++) {
+    let what;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const body = await res.text();
+      what = res.ok ? `HTTP ${res.status}` : `HTTP ${res.status} ${body.slice(0, 160)}`;
+    } catch (err) {
+      what = err.cause?.code || err.message;
+    }
+    seen.set(what, (seen.get(what) ?? 0) + 1);
+  }
+  const probes = [...seen].map(([what, n]) => `${n}× ${what}`).join('; ');
+  let text = `${parts.join(', ')}; 10 requests after the row: ${probes}`;
+  if (target.proc.tail.length)
+    text += `; last ${target.name} output: ${target.proc.tail.slice(-3).join(' ⏎ ')}`;
+  return text;
+}
 
 export async function measure(target, size, nodes) {
   const url = `${target.baseUrl}/${size}`;
@@ -33,6 +59,7 @@ export async function measure(target, size, nodes) {
   assertAlive(target.proc);
 
   const served = after.map((a, i) => a - before[i]);
+  const errors = wrk.non2xx + wrk.socketErrors;
   const total = served.reduce((a, b) => a + b, 0) || 1;
   return {
     target: target.name,
@@ -42,7 +69,8 @@ export async function measure(target, size, nodes) {
     cpuPct: (100 * usage.cpuUs) / (wrk.seconds * 1e6),
     rssMB: usage.peakRssKB / 1024,
     split: served.map((s) => Math.round((100 * s) / total)).join('/'),
-    errors: wrk.non2xx + wrk.socketErrors,
+    errors,
+    errorDetail: errors ? await describeErrors(target, url, wrk, served) : undefined,
     sidecarCpuPerReq: sideUsage && sideUsage.cpuUs / wrk.requests,
     backgroundPct: otherPct,
   };

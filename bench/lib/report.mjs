@@ -107,6 +107,9 @@ export function report(rows, notes) {
       (r) =>
         `gateway ${r.size}: FerretDB used ${r.sidecarCpuPerReq.toFixed(1)} CPU µs/req (not counted in the table).`,
     );
+  const errorNotes = rows
+    .filter((r) => r.errorDetail)
+    .map((r) => `errors in ${r.target} ${r.size}: ${r.errorDetail}`);
   return [
     '# Simple Load-Balancer benchmark',
     '',
@@ -118,7 +121,7 @@ export function report(rows, notes) {
       'CPU % = the same CPU time ÷ wall time (100 = one core saturated, i.e. the proxy was the bottleneck); ' +
       'RSS MB = peak sampled VmRSS during the measured interval; node split = share of requests each backend served; ' +
       'errors = non-2xx responses + socket errors.',
-    ...[...notes, ...sidecarNotes, backgroundNote(rows)].map((n) => `- ${n}`),
+    ...[...notes, ...sidecarNotes, ...errorNotes, backgroundNote(rows)].map((n) => `- ${n}`),
     '',
   ].join('\n');
 }

@@ -27,9 +27,17 @@ export async function startNodes() {
 
 export async function nodeRequestCounts(nodes) {
   return Promise.all(
-    nodes.map(
-      async (n) => (await (await fetch(`http://127.0.0.1:${n.port}/stats`)).json()).requests,
-    ),
+    nodes.map(async (n) => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${n.port}/stats`, {
+          signal: AbortSignal.timeout(5000),
+        });
+        return (await res.json()).requests;
+      } catch (err) {
+        assertAlive(n.proc);
+        throw new Error(`${n.name}: GET /stats failed: ${err.cause?.code || err.message}`);
+      }
+    }),
   );
 }
 

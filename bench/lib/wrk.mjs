@@ -15,7 +15,7 @@ export function parseWrk(text) {
     return m ? toMs(m[1], m[2]) : undefined;
   };
   const sock = text.match(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/);
-  const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+  const [connect, read, write, timeout] = sock ? sock.slice(1).map(Number) : [0, 0, 0, 0];
   const result = {
     requests: num(/^\s*(\d+) requests in/m),
     seconds: num(/requests in ([\d.]+)s/),
@@ -25,7 +25,8 @@ export function parseWrk(text) {
     p90: pct(90),
     p99: pct(99),
     non2xx: num(/Non-2xx or 3xx responses: (\d+)/) ?? 0,
-    socketErrors,
+    socketErrors: connect + read + write + timeout,
+    socket: { connect, read, write, timeout },
   };
   if (result.rps === undefined || result.requests === undefined) {
     throw new Error(`could not parse wrk output:\n${text}`);
