@@ -29,10 +29,12 @@ export interface EmbeddedServerOptions {
   ferretdbBinary: string;
   databaseName: string;
   say: (message: string) => void;
+  /** Listen on this port instead of a free one (to restart a server where its clients expect it). */
+  port?: number;
 }
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const mongod = findOnPath('mongod');
   const kind = mongod ? 'mongod' : 'ferretdb';
   const dataDir = join(options.dataDir, kind);
