@@ -13,6 +13,8 @@ export const REQUEST_STATS_COLLECTION = 'request_stats';
   versionKey: false,
   bufferCommands: false,
   autoCreate: true,
+  // `errors` is reserved on hydrated documents only; rollups are read lean and written natively.
+  suppressReservedKeysWarning: true,
 })
 export class RequestStat {
   _id: Types.ObjectId;
