@@ -1,0 +1,444 @@
+import { getConnectionToken, getModelToken } from '@nestjs/mongoose';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection, Model, Types } from 'mongoose';
+import { defaultFerretdbBinary } from '../src/config/app-config';
+import { EmbeddedServer, startEmbeddedServer } from '../src/database/embedded-server';
+import { bucketIndex } from '../src/request-logs/latency-histogram';
+import { RequestLogEntry } from '../src/request-logs/request-log-entry';
+import { RequestLogRetention } from '../src/request-logs/request-log-retention';
+import { RequestLogDocument, RequestLogStore } from '../src/request-logs/request-log-store';
+import { RequestLogWriter } from '../src/request-logs/request-log-writer';
+import { RequestLogsService } from '../src/request-logs/request-logs.service';
+import { RequestLog } from '../src/request-logs/schemas/request-log.schema';
+import { RequestStat } from '../src/request-logs/schemas/request-stat.schema';
+import { startTestApp, TestApp } from './support/test-app';
+
+const DAY_MS = 86_400_000;
+
+function newAppId(): string {
+  return new Types.ObjectId().toHexString();
+}
+
+function entry(appId: string, overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
+  return {
+    date: new Date(),
+    appId,
+    ownerId: 'owner-1',
+    method: 'GET',
+    path: '/items',
+    endPoint: '127.0.0.1:9001',
+    responseCode: 200,
+    totalTimeMs: 3,
+    upstreamTimeMs: 2,
+    requestId: randomUUID(),
+    clientIp: '127.0.0.1',
+    attempts: 1,
+    nodesTried: ['127.0.0.1:9001'],
+    bytesIn: 0,
+    bytesOut: 42,
+    ...overrides,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function until(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Flushes until it succeeds (a test may have made the store fail once). */
+async function flushed(writer: RequestLogWriter): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await writer.flush();
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
+describe('Request-log writer against the real database', () => {
+  let t: TestApp;
+  let writer: RequestLogWriter;
+  let service: RequestLogsService;
+  let logs: Model<RequestLog>;
+  let stats: Model<RequestStat>;
+
+  beforeAll(async () => {
+    t = await startTestApp({ LOG_FLUSH_INTERVAL_MS: '50', LOG_BATCH_SIZE: '100' });
+    writer = t.app.get(RequestLogWriter);
+    service = t.app.get(RequestLogsService);
+    logs = t.app.get(getModelToken(RequestLog.name));
+    stats = t.app.get(getModelToken(RequestStat.name));
+  });
+  afterAll(async () => {
+    await writer.flush().catch(() => undefined);
+    await t.close();
+  });
+
+  it('writes every recorded entry exactly once, on its own timer and on flush()', async () => {
+    const appId = newAppId();
+    const before = writer.counters();
+    const entries = Array.from({ length: 1000 }, () => entry(appId));
+    entries.forEach((e) => writer.record(e));
+    await until(
+      'the timer to write 1000 entries',
+      async () => (await logs.countDocuments({ appId })) === 1000,
+      10_000,
+    );
+    await writer.flush();
+    const stored = await logs.find({ appId }, { requestId: 1, _id: 0 }).lean();
+    expect(new Set(stored.map((doc) => doc.requestId))).toEqual(
+      new Set(entries.map((e) => e.requestId)),
+    );
+    const after = writer.counters();
+    expect(after.recorded - before.recorded).toBe(1000);
+    expect(after.written - before.written).toBe(1000);
+    expect(after.dropped).toBe(before.dropped);
+    expect(after.written + after.dropped + after.discarded + after.buffered).toBe(after.recorded);
+  }, 20_000);
+
+  it('stores the documented fields', async () => {
+    const appId = newAppId();
+    const e = entry(appId, {
+      endPoint: null,
+      responseCode: 503,
+      upstreamTimeMs: null,
+      nodesTried: [],
+      attempts: 0,
+    });
+    writer.record(e);
+    await writer.flush();
+    const doc = await logs.findOne({ appId }).lean();
+    expect(doc).toMatchObject({
+      date: e.date,
+      appId,
+      ownerId: 'owner-1',
+      method: 'GET',
+      path: '/items',
+      endPoint: null,
+      responseCode: 503,
+      totalTimeMs: 3,
+      upstreamTimeMs: null,
+      requestId: e.requestId,
+      clientIp: '127.0.0.1',
+      attempts: 0,
+      nodesTried: [],
+      bytesIn: 0,
+      bytesOut: 42,
+    });
+    const indexes = await logs.collection.listIndexes().toArray();
+    expect(indexes.map((index) => index.key)).toEqual(
+      expect.arrayContaining([{ appId: 1, date: -1, _id: -1 }, { requestId: 1 }]),
+    );
+  });
+
+  it('keeps two entries that share a client-supplied request id', async () => {
+    const appId = newAppId();
+    writer.record(entry(appId, { requestId: 'client-chosen-id' }));
+    writer.record(entry(appId, { requestId: 'client-chosen-id' }));
+    await writer.flush();
+    expect(await logs.countDocuments({ appId })).toBe(2);
+  });
+
+  it('does not duplicate a batch retried after its acknowledgement was lost, whole or in part', async () => {
+    const store = t.app.get(RequestLogStore);
+    const insert = store.insertLogs.bind(store);
+    const attempts: RequestLogDocument[][] = [];
+    const spy = jest
+      .spyOn(store, 'insertLogs')
+      .mockImplementationOnce(async (docs) => {
+        attempts.push(docs);
+        await insert(docs); // the database took the whole batch...
+        throw new Error('simulated: connection reset before the reply');
+      })
+      .mockImplementationOnce(async (docs) => {
+        attempts.push(docs);
+        await insert(docs.slice(0, 40)); // ...or only part of it
+        throw new Error('simulated: connection reset half-way');
+      })
+      .mockImplementation(async (docs) => {
+        attempts.push(docs);
+        return insert(docs);
+      });
+    try {
+      const appId = newAppId();
+      const before = writer.counters();
+      const entries = Array.from({ length: 250 }, () => entry(appId));
+      entries.forEach((e) => writer.record(e));
+      await flushed(writer);
+      expect(await logs.countDocuments({ appId })).toBe(250);
+      const ids = (await logs.find({ appId }, { _id: 1 }).lean()).map((doc) => String(doc._id));
+      expect(new Set(ids).size).toBe(250);
+      expect(attempts.length).toBeGreaterThanOrEqual(5); // 3 batches + 2 retries
+      expect(attempts[1].map((doc) => String(doc._id))).toEqual(
+        attempts[0].map((doc) => String(doc._id)),
+      );
+      const after = writer.counters();
+      expect(after.written - before.written).toBe(250);
+      expect(after.buffered).toBe(0);
+      // each entry is counted once in the rollups too: the retried batch's rollups were applied once
+      const overall = await stats.find({ appId, node: '' }).lean();
+      expect(overall.reduce((sum, row) => sum + row.requests, 0)).toBe(250);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('walks every entry exactly once while more entries are being written', async () => {
+    const appId = newAppId();
+    const base = Date.now() - 60_000;
+    // 300 entries, in groups of 3 that share a millisecond: the _id breaks the ties
+    const initial = Array.from({ length: 300 }, (_, i) =>
+      entry(appId, { date: new Date(base + Math.floor(i / 3)) }),
+    );
+    initial.forEach((e) => writer.record(e));
+    await writer.flush();
+
+    const seen: string[] = [];
+    const dates: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await service.page(appId, { limit: 23, cursor: cursor ?? undefined });
+      seen.push(...page.logs.map((log) => log.request_id));
+      dates.push(...page.logs.map((log) => Date.parse(log.date)));
+      cursor = page.next_cursor;
+      pages++;
+      // meanwhile: newer entries, and entries sharing the date of the last entry seen
+      for (let i = 0; i < 10; i++) writer.record(entry(appId));
+      const last = page.logs[page.logs.length - 1];
+      if (last) writer.record(entry(appId, { date: new Date(last.date) }));
+      await writer.flush();
+    } while (cursor);
+
+    expect(pages).toBe(Math.ceil(300 / 23));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(new Set(seen)).toEqual(new Set(initial.map((e) => e.requestId)));
+    expect(dates).toEqual([...dates].sort((a, b) => b - a));
+    expect(await logs.countDocuments({ appId })).toBe(300 + pages * 11);
+  }, 30_000);
+
+  it('filters by status class, method, literal path prefix and time range', async () => {
+    const appId = newAppId();
+    const now = Date.now();
+    const made = [
+      entry(appId, {
+        responseCode: 201,
+        method: 'POST',
+        path: '/v1.0/orders',
+        date: new Date(now - 3000),
+      }),
+      entry(appId, { responseCode: 404, path: '/v1.0/orders/7', date: new Date(now - 2000) }),
+      entry(appId, {
+        responseCode: 502,
+        path: '/v1x0/orders',
+        endPoint: null,
+        date: new Date(now - 1000),
+      }),
+      entry(appId, { responseCode: 301, path: '/(a|b)*/x', date: new Date(now) }),
+    ];
+    made.forEach((e) => writer.record(e));
+    await writer.flush();
+    const paths = async (query: Parameters<RequestLogsService['page']>[1]) =>
+      (await service.page(appId, query)).logs.map((log) => log.path);
+    expect(await paths({ status: '5xx' })).toEqual(['/v1x0/orders']);
+    expect(await paths({ status: '2xx' })).toEqual(['/v1.0/orders']);
+    expect(await paths({ method: 'post' })).toEqual(['/v1.0/orders']);
+    expect(await paths({ path_prefix: '/v1.0/' })).toEqual(['/v1.0/orders/7', '/v1.0/orders']);
+    expect(await paths({ path_prefix: '/(a|b)*' })).toEqual(['/(a|b)*/x']);
+    expect(
+      await paths({ from: new Date(now - 2000).toISOString(), to: new Date(now).toISOString() }),
+    ).toEqual(['/v1x0/orders', '/v1.0/orders/7']);
+    await expect(service.page(appId, { cursor: 'garbage' })).rejects.toMatchObject({
+      status: 400,
+      code: '01',
+    });
+  });
+
+  it('computes stats from the rollups for a known latency distribution, within one bucket', async () => {
+    const appId = newAppId();
+    const latencies = [
+      ...Array.from({ length: 90 }, () => ({ ms: 3, node: 'a:80' })),
+      ...Array.from({ length: 9 }, () => ({ ms: 150, node: 'b:80' })),
+      { ms: 800, node: null },
+    ];
+    latencies.forEach(({ ms, node }) =>
+      writer.record(
+        entry(appId, { totalTimeMs: ms, endPoint: node, responseCode: node ? 200 : 503 }),
+      ),
+    );
+    // half an hour ago: in the hour, not in the last 5 minutes
+    writer.record(
+      entry(appId, {
+        totalTimeMs: 40_000,
+        endPoint: 'a:80',
+        date: new Date(Date.now() - 30 * 60_000),
+      }),
+    );
+    await writer.flush();
+
+    const recent = await service.stats(appId, '5m');
+    expect(recent).toEqual({
+      window: '5m',
+      requests: 100,
+      error_rate: 0.01,
+      p50_ms: 5, // exact 3: bucket (2, 5]
+      p95_ms: 200, // exact 150: bucket (100, 200]
+      p99_ms: 200, // exact 150 (rank 99)
+      nodes: [
+        { end_point: 'a:80', requests: 90, error_rate: 0, p50_ms: 3, p95_ms: 3, p99_ms: 3 },
+        { end_point: 'b:80', requests: 9, error_rate: 0, p50_ms: 150, p95_ms: 150, p99_ms: 150 },
+      ],
+    });
+    const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
+    for (const [q, reported] of [
+      [0.5, recent.p50_ms],
+      [0.95, recent.p95_ms],
+      [0.99, recent.p99_ms],
+    ] as const) {
+      expect(bucketIndex(reported as number)).toBe(
+        bucketIndex(sorted[Math.ceil(q * sorted.length) - 1]),
+      );
+    }
+
+    const hour = await service.stats(appId, '1h');
+    expect(hour.requests).toBe(101);
+    expect(hour.nodes.find((n) => n.end_point === 'a:80')).toMatchObject({
+      requests: 91,
+      p99_ms: 40_000,
+    });
+    expect(await service.stats(newAppId(), '1d')).toMatchObject({
+      requests: 0,
+      p50_ms: null,
+      nodes: [],
+    });
+  });
+
+  it('sweeps entries and rollups older than the retention period, and keeps recent ones', async () => {
+    const retention = t.app.get(RequestLogRetention);
+    const connection = t.app.get<Connection>(getConnectionToken());
+    const buildInfo = await connection.db!.admin().command({ buildInfo: 1 });
+    const mode = await retention.mode();
+    if (
+      typeof buildInfo.ferretdbVersion === 'string' &&
+      buildInfo.ferretdbVersion.startsWith('v1.')
+    ) {
+      expect(mode).toBe('sweep'); // FerretDB 1.x refuses expireAfterSeconds
+    }
+    const appId = newAppId();
+    const now = Date.now();
+    const old = [2, 1.5, 1.01].map((days) => entry(appId, { date: new Date(now - days * DAY_MS) }));
+    const recent = [0.99, 0.5, 0].map((days) =>
+      entry(appId, { date: new Date(now - days * DAY_MS) }),
+    );
+    [...old, ...recent].forEach((e) => writer.record(e));
+    await writer.flush();
+    expect(await logs.countDocuments({ appId })).toBe(6);
+
+    const removed = await retention.sweep(new Date(now));
+    expect(removed.logs).toBeGreaterThanOrEqual(3);
+    const left = await logs.find({ appId }, { requestId: 1 }).lean();
+    expect(left.map((doc) => doc.requestId).sort()).toEqual(recent.map((e) => e.requestId).sort());
+    const minutes = (await stats.find({ appId, node: '' }).lean()).map((row) =>
+      row.minute.getTime(),
+    );
+    expect(minutes).toHaveLength(3);
+    expect(minutes.every((minute) => minute >= now - DAY_MS - 60_000)).toBe(true);
+  });
+
+  it('deletes an app’s logs and rollups, and never writes its buffered or late entries', async () => {
+    const appId = newAppId();
+    const keptAppId = newAppId();
+    for (let i = 0; i < 20; i++) writer.record(entry(appId));
+    await writer.flush();
+    const before = writer.counters();
+    for (let i = 0; i < 5; i++) writer.record(entry(appId)); // still buffered when the app goes
+    writer.record(entry(keptAppId));
+    await service.deleteForApp(appId);
+    writer.record(entry(appId)); // a request that was in flight during the deletion
+    await writer.flush();
+    expect(await logs.countDocuments({ appId })).toBe(0);
+    expect(await stats.countDocuments({ appId })).toBe(0);
+    expect(await logs.countDocuments({ appId: keptAppId })).toBe(1);
+    const after = writer.counters();
+    expect(after.discarded - before.discarded).toBe(6);
+    expect(after.written + after.dropped + after.discarded + after.buffered).toBe(after.recorded);
+  });
+});
+
+describe('Request-log writer through a database outage', () => {
+  let database: EmbeddedServer | undefined;
+  let dataDir: string;
+  let t: TestApp | undefined;
+
+  const startDatabase = (port?: number) =>
+    startEmbeddedServer({
+      dataDir,
+      ferretdbBinary: process.env.FERRETDB_BIN || defaultFerretdbBinary(process.env),
+      databaseName: 'slb_outage',
+      say: () => undefined,
+      port,
+    });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'slb-outage-db-'));
+    database = await startDatabase();
+    t = await startTestApp({ LOG_FLUSH_INTERVAL_MS: '100', LOG_BATCH_SIZE: '500' }, database.uri);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await database?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps recording while the database is down and writes everything, once, when it is back', async () => {
+    const app = (t as TestApp).app;
+    const writer = app.get(RequestLogWriter);
+    const logs = app.get<Model<RequestLog>>(getModelToken(RequestLog.name));
+    const appId = newAppId();
+    const port = Number(new URL((database as EmbeddedServer).uri).port);
+
+    // about 2,000 requests a second, as the proxy would hand them over
+    const load = setInterval(() => {
+      for (let i = 0; i < 10; i++) writer.record(entry(appId));
+    }, 5);
+    let sawFailure = false;
+    const watch = setInterval(() => (sawFailure ||= writer.failing), 20);
+    try {
+      await sleep(1000);
+      await (database as EmbeddedServer).stop();
+      database = undefined;
+      await sleep(3000);
+      const duringOutage = writer.counters();
+      expect(duringOutage.buffered).toBeGreaterThan(1000);
+      database = await startDatabase(port); // same port, same data directory
+      await sleep(1000);
+    } finally {
+      clearInterval(load);
+    }
+    await until('the backlog to be written', () => writer.buffered === 0, 30_000);
+    clearInterval(watch);
+
+    const counters = writer.counters();
+    expect(sawFailure).toBe(true);
+    expect(counters.recorded).toBeGreaterThan(2000);
+    expect(counters.dropped).toBe(0);
+    expect(counters.written + counters.dropped).toBe(counters.recorded);
+    expect(await logs.countDocuments({ appId })).toBe(counters.recorded);
+    expect(writer.failing).toBe(false);
+  }, 55_000);
+});
