@@ -1,34 +1,62 @@
 // One row of the table: warm up, then load a target with wrk while watching
 // the proxy's CPU time and memory and the backends' request counts.
-/* global fetch, AbortSignal */
+/* global fetch, AbortSignal, setTimeout */
 import { config, log } from './config.mjs';
 import { assertAlive, ourPids } from './procs.mjs';
 import { backgroundCpu, watch } from './proc-stats.mjs';
 import { nodeRequestCounts } from './targets.mjs';
 import { runWrk } from './wrk.mjs';
 
-/** What went wrong in a row with errors: wrk's counts and a few probe requests. */
-async function describeErrors(target, url, wrk, served) {
+/** GET `url` once: "HTTP 200", or the status with the start of its body, or the error code. */
+async function probe(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    const body = await res.text();
+    // Ids (request ids) blanked so that equal answers are counted together.
+    const text = body.slice(0, 200).replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/gi, '…');
+    return res.ok ? `HTTP ${res.status}` : `HTTP ${res.status} ${text}`;
+  } catch (err) {
+    return err.cause?.code || err.message;
+  }
+}
+
+/** Probe `url` every `everyMs` while the row runs; tally the answers. */
+function prober(url, everyMs = 500) {
+  const seen = new Map();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const what = await probe(url);
+      seen.set(what, (seen.get(what) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
+}
+
+const tally = (seen) => [...seen].map(([what, n]) => `${n}× ${what}`).join('; ');
+
+/** What went wrong in a row with errors: wrk's counts, the probes, the proxy's output. */
+async function describeErrors(target, url, wrk, served, during) {
   const parts = [];
   if (wrk.non2xx) parts.push(`${wrk.non2xx} non-2xx`);
   for (const [kind, n] of Object.entries(wrk.socket)) if (n) parts.push(`${n} socket ${kind}`);
   parts.push(`nodes served ${served.reduce((a, b) => a + b, 0)} of ${wrk.requests} requests`);
-  const seen = new Map();
-  for (let i = 0; i < 10; i++) {
-    let what;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      const body = await res.text();
-      what = res.ok ? `HTTP ${res.status}` : `HTTP ${res.status} ${body.slice(0, 160)}`;
-    } catch (err) {
-      what = err.cause?.code || err.message;
-    }
-    seen.set(what, (seen.get(what) ?? 0) + 1);
+  const after = new Map();
+  for (let i = 0; i < 5; i++) {
+    const what = await probe(url);
+    after.set(what, (after.get(what) ?? 0) + 1);
   }
-  const probes = [...seen].map(([what, n]) => `${n}× ${what}`).join('; ');
-  let text = `${parts.join(', ')}; 10 requests after the row: ${probes}`;
-  if (target.proc.tail.length)
+  let text = `${parts.join(', ')}; probes during the row: ${tally(during)}; after it: ${tally(after)}`;
+  if (target.proc.tail.length) {
     text += `; last ${target.name} output: ${target.proc.tail.slice(-3).join(' ⏎ ')}`;
+  }
   return text;
 }
 
@@ -48,7 +76,9 @@ export async function measure(target, size, nodes) {
   background.start();
   stats.start();
   sidecar?.start();
+  const probes = prober(url);
   const wrk = await runWrk(url, { ...wrkOpts, seconds: config.duration });
+  const during = await probes.stop();
   const usage = stats.stop();
   const sideUsage = sidecar?.stop();
   const { otherPct } = background.stop();
@@ -70,7 +100,7 @@ export async function measure(target, size, nodes) {
     rssMB: usage.peakRssKB / 1024,
     split: served.map((s) => Math.round((100 * s) / total)).join('/'),
     errors,
-    errorDetail: errors ? await describeErrors(target, url, wrk, served) : undefined,
+    errorDetail: errors ? await describeErrors(target, url, wrk, served, during) : undefined,
     sidecarCpuPerReq: sideUsage && sideUsage.cpuUs / wrk.requests,
     backgroundPct: otherPct,
   };
