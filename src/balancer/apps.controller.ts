@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { Audited } from '../audit/audited.decorator';
 import { CurrentUser } from '../common/current-user.decorator';
 import { ApiErrors } from '../common/error-response.dto';
 import type { ActiveUser } from '../users/users.service';
@@ -30,6 +31,7 @@ export class AppsController {
   }
 
   @Post(':app')
+  @Audited('app.create')
   @ApiOperation({ summary: 'Create an app with its first node' })
   @ApiCreatedResponse({ type: DescriptionDto })
   @ApiErrors(400, 401, 409)
@@ -51,6 +53,7 @@ export class AppsController {
   }
 
   @Patch(':app')
+  @Audited('app.update')
   @ApiOperation({ summary: "Change any subset of an app's settings" })
   @ApiOkResponse({ type: AppViewDto })
   @ApiErrors(400, 401, 403, 404)
@@ -63,6 +66,7 @@ export class AppsController {
   }
 
   @Delete(':app')
+  @Audited('app.delete')
   @ApiOperation({ summary: 'Delete an app with its nodes and request logs' })
   @ApiOkResponse({ type: DescriptionDto })
   @ApiErrors(400, 401, 403, 404)

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { RequestLogsModule } from '../request-logs/request-logs.module';
 import { UsersModule } from '../users/users.module';
 import { AppsController } from './apps.controller';
+import { AppTrafficController } from './app-traffic.controller';
 import { AppsService } from './apps.service';
 import { ForwardingHandler } from './forwarding/forwarding-handler';
 import { PrivateAccess } from './forwarding/private-access';
@@ -25,7 +26,7 @@ import { Node, NodeSchema } from './schemas/node.schema';
     AuthModule,
     RequestLogsModule,
   ],
-  controllers: [AppsController, NodesController],
+  controllers: [AppsController, NodesController, AppTrafficController],
   providers: [
     AppsService,
     AppRegistry,

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { Audited } from '../audit/audited.decorator';
 import { CurrentUser } from '../common/current-user.decorator';
 import { ApiErrors } from '../common/error-response.dto';
 import type { ActiveUser } from '../users/users.service';
@@ -16,6 +17,7 @@ export class NodesController {
   constructor(private readonly apps: AppsService) {}
 
   @Post(':app')
+  @Audited('node.add', nodeTarget)
   @ApiOperation({
     summary: 'Register a node (creates the app if needed)',
     description: 'Registering a node that is already there answers 200 and updates its statuspath and weight.',
@@ -36,6 +38,7 @@ export class NodesController {
   }
 
   @Delete(':app')
+  @Audited('node.remove', nodeTarget)
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a node' })
   @ApiOkResponse({ type: DescriptionDto })
@@ -48,4 +51,9 @@ export class NodesController {
     const endPoint = await this.apps.removeNode(user.id, params.app, node);
     return { status_code: 200, description: endPoint };
   }
+}
+
+function nodeTarget(req: Request): string {
+  const body = (req.body ?? {}) as { host?: unknown; port?: unknown };
+  return `${req.params.app}/${String(body.host)}:${String(body.port)}`;
 }

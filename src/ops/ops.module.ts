@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { BalancerModule } from '../balancer/balancer.module';
+import { RequestLogsModule } from '../request-logs/request-logs.module';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
 
-@Module({ controllers: [HealthController] })
+@Module({
+  imports: [BalancerModule, RequestLogsModule],
+  controllers: [HealthController, MetricsController],
+  providers: [MetricsService],
+})
 export class OpsModule {}

@@ -174,7 +174,9 @@ export class Exchange {
   private finish(status: number): void {
     if (this.done) return;
     this.done = true;
-    const finishedAt = performance.now();
+    const totalMs = performance.now() - this.startedAt;
+    this.app.traffic.observe(status, totalMs);
+    if (this.endPoint !== null) this.attempt?.node.traffic.observe(status, totalMs);
     this.deps.logs.record({
       date: new Date(),
       appId: this.app.id,
@@ -183,7 +185,7 @@ export class Exchange {
       path: pathWithoutQuery(this.path),
       endPoint: this.endPoint,
       responseCode: status,
-      totalTimeMs: round(finishedAt - this.startedAt),
+      totalTimeMs: round(totalMs),
       upstreamTimeMs: this.upstreamTimeMs === null ? null : round(this.upstreamTimeMs),
       requestId: this.requestId,
       clientIp: this.clientIp,

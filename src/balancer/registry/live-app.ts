@@ -2,12 +2,14 @@ import { RetryBudget } from '../../../libs/gateway-core/src/retry-budget';
 import { BalancingStrategy, strategyFactories } from '../../../libs/gateway-core/src/strategies';
 import type { AppSettings } from '../app-settings';
 import type { LiveNode } from './live-node';
+import { TrafficStats } from './traffic-stats';
 
 export class LiveApp {
   nodes: LiveNode[] = [];
   healthy: LiveNode[] = [];
   strategy: BalancingStrategy;
   readonly retryBudget = new RetryBudget();
+  readonly traffic = new TrafficStats();
   hashHeader: string | undefined;
 
   constructor(

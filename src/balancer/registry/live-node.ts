@@ -1,5 +1,6 @@
 import type { Pool } from 'undici';
 import type { BalancedNode } from '../../../libs/gateway-core/src/strategies';
+import { TrafficStats } from './traffic-stats';
 
 export interface HealthThresholds {
   unhealthy: number;
@@ -9,6 +10,8 @@ export interface HealthThresholds {
 export class LiveNode implements BalancedNode {
   readonly id: string;
   activeRequests = 0;
+  readonly traffic = new TrafficStats();
+  attemptFailures = 0;
   status: 'up' | 'down' = 'up';
   lastCheck: Date | null = null;
   lastError: string | null = null;
@@ -39,6 +42,7 @@ export class LiveNode implements BalancedNode {
   }
 
   recordTrafficFailure(error: string, thresholds: HealthThresholds): boolean {
+    this.attemptFailures++;
     this.lastError = error;
     this.successes = 0;
     this.failures++;

@@ -1,0 +1,158 @@
+import request from 'supertest';
+import { createApp } from './support/apps';
+import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
+import { startTestApp, TestApp } from './support/test-app';
+import { registerUser, TestUser } from './support/users';
+
+describe('Request logs and stats over HTTP', () => {
+  let t: TestApp;
+  let owner: TestUser;
+  let other: TestUser;
+  let node: FakeNode;
+
+  beforeAll(async () => {
+    t = await startTestApp({ LOG_FLUSH_INTERVAL_MS: '50' });
+    [owner, other] = await Promise.all([registerUser(t.server), registerUser(t.server)]);
+    node = await startFakeNode('a');
+  });
+  afterAll(async () => {
+    await node.close();
+    await t.close();
+  });
+
+  async function allLogs(
+    name: string,
+    limit: number,
+    query = '',
+  ): Promise<Record<string, unknown>[]> {
+    const seen: Record<string, unknown>[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await request(t.server)
+        .get(`/api/logs/${name}?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(owner.auth)
+        .expect(200);
+      expect(res.body.app_name).toBe(name);
+      seen.push(...res.body.logs);
+      cursor = res.body.next_cursor;
+    } while (cursor);
+    return seen;
+  }
+
+  async function waitForLogs(name: string, count: number): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while ((await allLogs(name, 1000)).length < count) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${count} log entries`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('logs every balanced request once, newest first, and pagination walks each exactly once', async () => {
+    const name = await createApp(t.server, owner, [node]);
+    for (let i = 0; i < 25; i++) {
+      await request(t.server).get(`/api/balance/${name}/items/${i}?secret=q`).expect(200);
+    }
+    await waitForLogs(name, 25);
+    const logs = await allLogs(name, 4);
+    expect(logs).toHaveLength(25);
+    expect(new Set(logs.map((log) => log.request_id)).size).toBe(25);
+    expect(logs.map((log) => log.path)).toEqual(
+      Array.from({ length: 25 }, (_, i) => `/items/${24 - i}`),
+    );
+    expect(logs[0]).toMatchObject({
+      method: 'GET',
+      end_point: `127.0.0.1:${node.port}`,
+      response_code: 200,
+      total_time_ms: expect.any(Number),
+      date: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
+  it('logs failed requests with a null end_point and filters by status class and method', async () => {
+    const name = await createApp(t.server, owner, [node]);
+    await request(t.server)
+      .post(`/api/nodes/${name}`)
+      .set(owner.auth)
+      .send({ host: '127.0.0.1', port: await closedPort(), statuspath: '/h' });
+    await request(t.server)
+      .delete(`/api/nodes/${name}`)
+      .set(owner.auth)
+      .send({ host: node.host, port: node.port });
+    await request(t.server).get(`/api/balance/${name}/down`).expect(502);
+    await waitForLogs(name, 1);
+    const [failed] = await allLogs(name, 10, '&status=5xx&method=get');
+    expect(failed).toMatchObject({ path: '/down', response_code: 502, end_point: null });
+    expect(await allLogs(name, 10, '&status=2xx')).toHaveLength(0);
+  });
+
+  it('refuses someone else\'s logs with 403 "06", unknown apps with 404 and bad queries with 400', async () => {
+    const name = await createApp(t.server, owner, [node]);
+    const forbidden = await request(t.server).get(`/api/logs/${name}`).set(other.auth);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error).toBe('06');
+    expect((await request(t.server).get('/api/logs/no-such-app').set(owner.auth)).status).toBe(404);
+    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'cursor=garbage', 'status=6xx']) {
+      const res = await request(t.server).get(`/api/logs/${name}?${query}`).set(owner.auth);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('01');
+    }
+    expect((await request(t.server).get(`/api/logs/${name}`)).status).toBe(401);
+  });
+
+  it('computes stats percentiles from a known latency distribution within one histogram bucket', async () => {
+    const delays = [...Array(60).fill(0), ...Array(35).fill(30), ...Array(5).fill(300)];
+    const slowish = await startFakeNode('slowish', (req, res) => {
+      req.resume();
+      const delay = Number(new URL(req.url as string, 'http://x').searchParams.get('delay'));
+      setTimeout(() => res.end('ok'), delay);
+    });
+    try {
+      const name = await createApp(t.server, owner, [slowish]);
+      for (const delay of delays)
+        await request(t.server).get(`/api/balance/${name}/?delay=${delay}`).expect(200);
+      await waitForLogs(name, delays.length);
+      const deadline = Date.now() + 5000;
+      let stats = (await request(t.server).get(`/api/apps/${name}/stats?window=5m`).set(owner.auth))
+        .body;
+      while (stats.requests < delays.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        stats = (await request(t.server).get(`/api/apps/${name}/stats?window=5m`).set(owner.auth))
+          .body;
+      }
+      expect(stats.requests).toBe(100);
+      expect(stats.error_rate).toBe(0);
+      expect(stats.p50_ms).toBeLessThanOrEqual(20);
+      expect(stats.p95_ms).toBeGreaterThanOrEqual(30);
+      expect(stats.p95_ms).toBeLessThanOrEqual(100);
+      expect(stats.p99_ms).toBeGreaterThanOrEqual(300);
+      expect(stats.p99_ms).toBeLessThanOrEqual(1000);
+      expect(stats.nodes).toEqual([
+        expect.objectContaining({ end_point: `127.0.0.1:${slowish.port}`, requests: 100 }),
+      ]);
+      expect(
+        (await request(t.server).get(`/api/apps/${name}/stats?window=2h`).set(owner.auth)).status,
+      ).toBe(400);
+    } finally {
+      await slowish.close();
+    }
+  });
+
+  it('removes the logs of a deleted app', async () => {
+    const name = await createApp(t.server, owner, [node]);
+    await request(t.server).get(`/api/balance/${name}/x`).expect(200);
+    await waitForLogs(name, 1);
+    await request(t.server).delete(`/api/apps/${name}`).set(owner.auth).expect(200);
+    await request(t.server).post(`/api/apps/${name}`).set(owner.auth).send(node.body()).expect(201);
+    expect(await allLogs(name, 10)).toHaveLength(0);
+  });
+
+  it('publishes Prometheus metrics per app and node', async () => {
+    const name = await createApp(t.server, owner, [node]);
+    await request(t.server).get(`/api/balance/${name}/m`).expect(200);
+    const res = await request(t.server).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toContain(`slb_requests_total{app="${name}",code="200"} 1`);
+    expect(res.text).toContain(`slb_node_up{app="${name}",node="127.0.0.1:${node.port}"} 1`);
+    expect(res.text).toMatch(/slb_request_logs_dropped_total 0/);
+  });
+});
