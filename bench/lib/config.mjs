@@ -24,6 +24,7 @@ export const config = {
   connections: Number(env.BENCH_CONNECTIONS ?? 50),
   proxyCpu: env.BENCH_PROXY_CPU ?? '1',
   loadCpu: env.BENCH_LOAD_CPU ?? '0',
+  dbCpu: env.BENCH_DB_CPU ?? env.BENCH_LOAD_CPU ?? '0',
   gatewayEnv: env.BENCH_GATEWAY_ENV ?? '',
   mongoUri: env.MONGODB_URI || '',
   ferretdb:

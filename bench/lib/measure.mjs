@@ -81,7 +81,7 @@ export async function measure(target, size, nodes) {
   const during = await probes.stop();
   const usage = stats.stop();
   const sideUsage = sidecar?.stop();
-  const { otherPct } = background.stop();
+  const { otherPct, oursPct } = background.stop();
   if (otherPct > 10) {
     log(`WARNING: other processes used ${Math.round(otherPct)}% of a core during this row`);
   }
@@ -97,6 +97,8 @@ export async function measure(target, size, nodes) {
     ...wrk,
     cpuPerReq: usage.cpuUs / wrk.requests,
     cpuPct: (100 * usage.cpuUs) / (wrk.seconds * 1e6),
+    // Everything else we run: wrk, the nodes, FerretDB and this orchestrator.
+    loadPct: oursPct - (100 * usage.cpuUs) / (wrk.seconds * 1e6),
     rssMB: usage.peakRssKB / 1024,
     split: served.map((s) => Math.round((100 * s) / total)).join('/'),
     errors,

@@ -92,9 +92,10 @@ function selfAndReapedMicros() {
 }
 
 /**
- * CPU used by processes that are not ours, between start() and stop(), as a
- * percentage of one core: a gauge of how noisy the machine was. `pidsFn()`
- * lists our live processes; ours that exited were reaped by this process.
+ * CPU used by processes that are not ours (otherPct: a gauge of how noisy the
+ * machine was) and by ours (oursPct), between start() and stop(), as
+ * percentages of one core. `pidsFn()` lists our live processes; ours that
+ * exited (wrk) were reaped by this process, which counts as ours too.
  */
 export function backgroundCpu(pidsFn) {
   const snap = () => ({
@@ -113,7 +114,10 @@ export function backgroundCpu(pidsFn) {
       let ours = t1.self - t0.self;
       for (const [pid, t] of t1.pids) ours += t - (t0.pids.get(pid) ?? 0);
       const wallUs = Number(t1.at - t0.at) / 1000;
-      return { otherPct: Math.max(0, (100 * (t1.busy - t0.busy - ours)) / wallUs) };
+      return {
+        otherPct: Math.max(0, (100 * (t1.busy - t0.busy - ours)) / wallUs),
+        oursPct: (100 * ours) / wallUs,
+      };
     },
   };
 }

@@ -14,7 +14,7 @@ const fmt = {
 };
 
 /**
- * rows: [{ target, size, rps, p50, p99, cpuPerReq, cpuPct, rssMB, split, errors }]
+ * rows: [{ target, size, rps, p50, p99, cpuPerReq, cpuPct, loadPct, rssMB, split, errors }]
  * Ratios compare each row with the nginx and reference rows of the same size;
  * CPU ratios are left out for `direct`, whose CPU is the backend node's.
  */
@@ -28,6 +28,7 @@ export function markdownTable(rows) {
     'p99 ms',
     'CPU µs/req',
     'CPU %',
+    'load CPU %',
     'RSS MB',
     'req/s ÷ nginx',
     'CPU ÷ nginx',
@@ -36,7 +37,8 @@ export function markdownTable(rows) {
     'node split',
     'errors',
   ];
-  const align = header.map((_, i) => (i < 2 || i === 12 ? '---' : '---:'));
+  const left = ['target', 'size', 'node split'];
+  const align = header.map((h) => (left.includes(h) ? '---' : '---:'));
   const lines = [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`];
   for (const r of rows) {
     const nginx = find('nginx', r.size);
@@ -52,6 +54,7 @@ export function markdownTable(rows) {
         fmt.ms(r.p99),
         fmt.one(r.cpuPerReq),
         fmt.int(r.cpuPct),
+        fmt.int(r.loadPct),
         fmt.one(r.rssMB),
         fmt.ratio(nginx && r.rps / nginx.rps),
         fmt.ratio(cpuRatio(nginx)),
@@ -90,7 +93,10 @@ function environmentLines() {
     `- ${os.cpus().length} × ${cpuModel}; ${os.type()} ${os.release()}`,
     `- node ${process.version}, undici ${undici}, ${tryRun('/bin/sh', ['-c', '(nginx -v || /usr/sbin/nginx -v) 2>&1 | sed "s/^nginx version: //"'])}, ${tryRun('/bin/sh', ['-c', "wrk -v 2>&1 | head -n 1 | cut -d' ' -f1,2"])}`,
     `- wrk -t1 -c${config.connections} --latency, warm-up ${config.warmup}s, measured ${config.duration}s per row; ` +
-      `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}`,
+      `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}` +
+      (config.targets.includes('gateway') && !config.mongoUri
+        ? `, FerretDB on CPU ${config.dbCpu}`
+        : ''),
   ];
 }
 
@@ -119,6 +125,8 @@ export function report(rows, notes) {
     '',
     'CPU µs/req = utime+stime of the proxy process (nginx: its worker) over the measured interval ÷ requests; ' +
       'CPU % = the same CPU time ÷ wall time (100 = one core saturated, i.e. the proxy was the bottleneck); ' +
+      'load CPU % = the same for everything else the bench runs (wrk, the nodes, FerretDB, this script); ' +
+      'near 100 = the load side, not the proxy, was the bottleneck; ' +
       'RSS MB = peak sampled VmRSS during the measured interval; node split = share of requests each backend served; ' +
       'errors = non-2xx responses + socket errors.',
     ...[...notes, ...sidecarNotes, ...errorNotes, backgroundNote(rows)].map((n) => `- ${n}`),

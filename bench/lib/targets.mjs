@@ -81,7 +81,7 @@ const starters = {
         binary: config.ferretdb,
         dir: join(tmp, 'ferretdb'),
         port: await freePort(),
-        cpu: config.loadCpu,
+        cpu: config.dbCpu,
       });
       mongoUri = ferret.uri;
       log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
@@ -100,7 +100,7 @@ const starters = {
       ...gw,
       baseUrl: balanced,
       sidecar: ferret && { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
-      note: `gateway: node dist/src/main${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.loadCpu}` : 'from MONGODB_URI'}.`,
+      note: `gateway: node dist/src/main${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.dbCpu}` : 'from MONGODB_URI'}.`,
     };
   },
 };
