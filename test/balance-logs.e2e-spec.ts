@@ -28,7 +28,7 @@ describe('Request logs and stats over HTTP', () => {
     const seen: Record<string, unknown>[] = [];
     let cursor: string | null = null;
     do {
-      const res = await request(t.server)
+      const res: request.Response = await request(t.server)
         .get(`/api/logs/${name}?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`)
         .set(owner.auth)
         .expect(200);

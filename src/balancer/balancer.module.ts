@@ -3,6 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AuthModule } from '../auth/auth.module';
 import { RequestLogsModule } from '../request-logs/request-logs.module';
 import { UsersModule } from '../users/users.module';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppsController } from './apps.controller';
 import { AppTrafficController } from './app-traffic.controller';
 import { AppsService } from './apps.service';
@@ -26,9 +28,10 @@ import { Node, NodeSchema } from './schemas/node.schema';
     AuthModule,
     RequestLogsModule,
   ],
-  controllers: [AppsController, NodesController, AppTrafficController],
+  controllers: [AppsController, NodesController, AppTrafficController, ApiKeysController],
   providers: [
     AppsService,
+    ApiKeysService,
     AppRegistry,
     NodePools,
     NodeAddressPolicy,

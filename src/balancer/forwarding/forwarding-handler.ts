@@ -7,7 +7,10 @@ import { requestIdOf } from '../../common/request-id';
 import { AppConfig } from '../../config/app-config';
 import { RequestLogWriter } from '../../request-logs/request-log-writer';
 import { HealthChecker } from '../health/health-checker';
+import { SlidingWindowLimiter } from '../../../libs/gateway-core/src/sliding-window-limiter';
+import { API_KEY_HEADER, hashApiKey } from '../api-keys/api-key-hash';
 import { AppRegistry } from '../registry/app-registry';
+import type { LiveApp } from '../registry/live-app';
 import { Exchange, ExchangeDeps } from './exchange';
 import { PrivateAccess } from './private-access';
 import { sendProxyError } from './proxy-error';
@@ -30,6 +33,30 @@ export class ForwardingHandler {
   ) {
     this.clientIps = new ClientIpResolver(config.trustedProxyCidrs);
     this.deps = { thresholds: health.thresholds, logs };
+  }
+
+  private refusedByRateLimit(
+    app: LiveApp,
+    req: IncomingMessage,
+    res: ServerResponse,
+    clientIp: string,
+    requestId: string,
+  ): boolean {
+    const decision = (app.rateLimiter as SlidingWindowLimiter).hit(rateLimitKey(app, req, clientIp));
+    if (decision.allowed) return false;
+    req.resume();
+    const reset = String(decision.resetSeconds);
+    sendProxyError(res, 429, ErrorCode.RateLimited, 'Rate limit exceeded for this app', requestId, [
+      'retry-after',
+      reset,
+      'ratelimit-limit',
+      String(decision.limit),
+      'ratelimit-remaining',
+      '0',
+      'ratelimit-reset',
+      reset,
+    ]);
+    return true;
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -56,6 +83,8 @@ export class ForwardingHandler {
         return;
       }
     }
+    const clientIp = this.clientIps.resolve(req);
+    if (app.rateLimiter && this.refusedByRateLimit(app, req, res, clientIp, requestId)) return;
     const length = bodyLength(req);
     if (length > this.config.maxProxyBody) {
       res.shouldKeepAlive = false;
@@ -64,7 +93,6 @@ export class ForwardingHandler {
     }
     const rest = url.slice(nameEnd);
     const path = rest.length === 0 ? '/' : rest[0] === '?' ? `/${rest}` : rest;
-    const clientIp = this.clientIps.resolve(req);
     const headers = upstreamRequestHeaders(req.rawHeaders, {
       clientIp,
       proto: 'http',
@@ -84,6 +112,19 @@ export class ForwardingHandler {
       exchange.start(new StreamedRequestBody(req, this.config.maxProxyBody));
     }
   }
+}
+
+function rateLimitKey(app: LiveApp, req: IncomingMessage, clientIp: string): string {
+  const rule = app.settings.rate_limit;
+  if (rule?.key === 'api_key') {
+    const key = req.headers[API_KEY_HEADER];
+    return typeof key === 'string' ? `key:${hashApiKey(key)}` : `ip:${clientIp}`;
+  }
+  if (app.rateLimitHeader) {
+    const value = req.headers[app.rateLimitHeader];
+    return `header:${Array.isArray(value) ? value[0] : (value ?? '')}`;
+  }
+  return `ip:${clientIp}`;
 }
 
 function bodyLength(req: IncomingMessage): number {

@@ -7,6 +7,7 @@ export function sendProxyError(
   code: ErrorCode,
   description: string,
   requestId: string,
+  extraHeaders: readonly string[] = [],
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -20,6 +21,7 @@ export function sendProxyError(
     String(Buffer.byteLength(body)),
     'x-request-id',
     requestId,
+    ...extraHeaders,
   ]);
   res.end(body);
 }

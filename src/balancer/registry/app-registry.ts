@@ -103,6 +103,7 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       app.applySettings(settings);
       app.revision = stored.revision;
     }
+    app.apiKeyHashes = new Set((stored.apiKeys ?? []).map((key) => key.hash));
     app.nodes = this.mergeNodes(app, storedNodes, connectTimeoutChanged);
     app.refreshHealthy();
   }

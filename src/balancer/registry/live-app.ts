@@ -1,6 +1,7 @@
 import { RetryBudget } from '../../../libs/gateway-core/src/retry-budget';
 import { BalancingStrategy, strategyFactories } from '../../../libs/gateway-core/src/strategies';
-import type { AppSettings } from '../app-settings';
+import { SlidingWindowLimiter } from '../../../libs/gateway-core/src/sliding-window-limiter';
+import type { AppSettings, RateLimitSetting } from '../app-settings';
 import type { LiveNode } from './live-node';
 import { TrafficStats } from './traffic-stats';
 
@@ -11,6 +12,9 @@ export class LiveApp {
   readonly retryBudget = new RetryBudget();
   readonly traffic = new TrafficStats();
   hashHeader: string | undefined;
+  apiKeyHashes: ReadonlySet<string> = new Set();
+  rateLimiter: SlidingWindowLimiter | undefined;
+  rateLimitHeader: string | undefined;
 
   constructor(
     readonly id: string,
@@ -26,6 +30,13 @@ export class LiveApp {
     if (!this.strategy || settings.strategy !== this.settings.strategy) {
       this.strategy = strategyFactories[settings.strategy]();
     }
+    if (!this.rateLimiter || !sameRateLimit(settings.rate_limit, this.settings.rate_limit)) {
+      const rule = settings.rate_limit;
+      this.rateLimiter = rule ? new SlidingWindowLimiter(rule.limit, rule.window_ms) : undefined;
+      this.rateLimitHeader = rule?.key.startsWith('header:')
+        ? rule.key.slice('header:'.length).toLowerCase()
+        : undefined;
+    }
     this.settings = settings;
     this.hashHeader = settings.hash_key.startsWith('header:')
       ? settings.hash_key.slice('header:'.length).toLowerCase()
@@ -35,4 +46,8 @@ export class LiveApp {
   refreshHealthy(): void {
     this.healthy = this.nodes.filter((node) => node.status === 'up');
   }
+}
+
+function sameRateLimit(a: RateLimitSetting | null, b: RateLimitSetting | null): boolean {
+  return a === b || (!!a && !!b && a.limit === b.limit && a.window_ms === b.window_ms && a.key === b.key);
 }

@@ -2,6 +2,13 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Schema as MongooseSchema } from 'mongoose';
 import { AppSettings, DEFAULT_SETTINGS } from '../app-settings';
 
+export interface StoredApiKey {
+  id: string;
+  prefix: string;
+  hash: string;
+  createdAt: Date;
+}
+
 @Schema({ collection: 'apps', timestamps: true })
 export class App {
   @Prop({ required: true, unique: true })
@@ -15,6 +22,9 @@ export class App {
 
   @Prop({ default: 0 })
   revision: number;
+
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
+  apiKeys: StoredApiKey[];
 }
 
 export type AppDocument = HydratedDocument<App>;
