@@ -1,6 +1,7 @@
 const tsJest = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
 
 module.exports = {
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',
