@@ -1,0 +1,86 @@
+import { CallHandler, ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { EventEmitter } from 'node:events';
+import { lastValueFrom, of, throwError } from 'rxjs';
+import { ApiError } from '../common/api-error';
+import { ClientIpResolver } from '../common/client-ip';
+import { Audited, withAuditActor } from './audited.decorator';
+import { AuditInterceptor } from './audit.interceptor';
+import { AuditService } from './audit.service';
+import { AuditEvent } from './schemas/audit-event.schema';
+
+class Handlers {
+  @Audited('user.register')
+  register(): void {}
+
+  plain(): void {}
+}
+
+function setup(handler: keyof Handlers) {
+  const written: AuditEvent[] = [];
+  const audit = { write: jest.fn((e: AuditEvent) => written.push(e)), writeFailed: jest.fn() };
+  const ips = { resolve: () => '192.0.2.1' } as unknown as ClientIpResolver;
+  const interceptor = new AuditInterceptor(new Reflector(), audit as unknown as AuditService, ips);
+  const res = Object.assign(new EventEmitter(), { closed: false, destroyed: false });
+  const req = {
+    params: {},
+    body: { email: 'ada@example.com', password: 'secret1' },
+    headers: { 'user-agent': 'jest' },
+    requestId: 'r-1',
+  };
+  const context = {
+    getType: () => 'http',
+    getHandler: () => Handlers.prototype[handler],
+    getClass: () => Handlers,
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+  } as unknown as ExecutionContext;
+  const run = (next: CallHandler) => lastValueFrom(interceptor.intercept(context, next));
+  return { audit, written, res, run };
+}
+
+describe('AuditInterceptor', () => {
+  it('does nothing for a handler without @Audited', async () => {
+    const { audit, res, run } = setup('plain');
+    await expect(run({ handle: () => of('ok') })).resolves.toBe('ok');
+    res.emit('close');
+    expect(audit.write).not.toHaveBeenCalled();
+  });
+
+  it('records a success with the actor the handler names, only once the response is closed', async () => {
+    const { written, res, run } = setup('register');
+    const result = withAuditActor({ status_code: 201 }, 'user-9');
+    await expect(run({ handle: () => of(result) })).resolves.toBe(result);
+    expect(written).toHaveLength(0);
+    res.emit('close');
+    expect(written).toEqual([
+      expect.objectContaining({
+        action: 'user.register',
+        actor: 'user-9',
+        target: 'ada@example.com',
+        outcome: 'success',
+        error: null,
+        requestId: 'r-1',
+        ip: '192.0.2.1',
+        userAgent: 'jest',
+      }),
+    ]);
+  });
+
+  it('records a failure with its code and rethrows the very same error', async () => {
+    const { written, res, run } = setup('register');
+    const error = ApiError.conflict('There is already a user registered with that email');
+    await expect(run({ handle: () => throwError(() => error) })).rejects.toBe(error);
+    res.emit('close');
+    expect(written).toEqual([
+      expect.objectContaining({ actor: null, outcome: 'failure', error: '02' }),
+    ]);
+  });
+
+  it('writes right away when the response is already closed', async () => {
+    const { written, res, run } = setup('register');
+    res.closed = true;
+    await run({ handle: () => of({}) });
+    await new Promise((done) => setImmediate(done));
+    expect(written).toHaveLength(1);
+  });
+});
