@@ -1,8 +1,10 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BalancerModule } from './balancer/balancer.module';
 import { JsonBodyMiddleware } from './common/json-body.middleware';
+import { RateLimitModule } from './common/rate-limit.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { OpsModule } from './ops/ops.module';
@@ -21,8 +23,10 @@ export class AppModule implements NestModule {
           serverSelectionTimeoutMS: 5000,
           retryAttempts: 3,
         }),
+        RateLimitModule,
         UsersModule,
         AuthModule,
+        AuditModule,
         OpsModule,
         BalancerModule,
         RequestLogsModule,

@@ -12,9 +12,17 @@ export class AuthService {
     private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string): Promise<TokenDto> {
+  /** The token, and whose it is (the caller records who logged in). */
+  async login(email: string, password: string): Promise<{ userId: string; token: TokenDto }> {
     const user = await this.users.verifyCredentials(email, password);
     const accessToken = await this.jwt.signAsync({ sub: user.id });
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.jwtExpiresIn };
+    return {
+      userId: user.id,
+      token: {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: this.config.jwtExpiresIn,
+      },
+    };
   }
 }
