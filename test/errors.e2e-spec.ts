@@ -25,11 +25,17 @@ describe('The error shape and request ids', () => {
     expect(res.body).toEqual(errorShape(400, '01'));
   });
 
-  it.each(['[]', '"text"', 'null', '42'])('answers a JSON body %s that is not an object with 400 "01"', async (body) => {
-    const res = await request(t.server).post('/api/users').set('Content-Type', 'application/json').send(body);
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual(errorShape(400, '01'));
-  });
+  it.each(['[]', '"text"', 'null', '42'])(
+    'answers a JSON body %s that is not an object with 400 "01"',
+    async (body) => {
+      const res = await request(t.server)
+        .post('/api/users')
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual(errorShape(400, '01'));
+    },
+  );
 
   it('answers a body over MAX_JSON_BODY with 413 "08"', async () => {
     const res = await request(t.server)
@@ -63,8 +69,33 @@ describe('The error shape and request ids', () => {
     await request(t.server).get('/docs').expect(200);
     const doc = await request(t.server).get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/api/users', '/api/auth', '/health']),
+    const operations = Object.entries(
+      doc.body.paths as Record<string, Record<string, unknown>>,
+    ).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'POST /api/users',
+        'DELETE /api/users',
+        'POST /api/auth',
+        'GET /api/apps',
+        'POST /api/apps/{app}',
+        'GET /api/apps/{app}',
+        'PATCH /api/apps/{app}',
+        'DELETE /api/apps/{app}',
+        'POST /api/nodes/{app}',
+        'DELETE /api/nodes/{app}',
+        'GET /api/logs/{app}',
+        'GET /api/apps/{app}/stats',
+        'GET /api/audit',
+        'GET /health',
+        'GET /metrics',
+        ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((method) => [
+          `${method} /api/balance/{app}`,
+          `${method} /api/balance/{app}/{path}`,
+        ]),
+      ]),
     );
     expect(doc.body.components.schemas.ErrorResponseDto).toBeDefined();
     expect(doc.body.components.securitySchemes.bearer).toBeDefined();
