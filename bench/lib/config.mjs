@@ -22,6 +22,7 @@ export const config = {
   warmup: Number(env.BENCH_WARMUP ?? 10),
   duration: Number(env.BENCH_DURATION ?? 15),
   connections: Number(env.BENCH_CONNECTIONS ?? 50),
+  quietWait: Number(env.BENCH_QUIET_WAIT ?? 0),
   proxyCpu: env.BENCH_PROXY_CPU ?? '1',
   loadCpu: env.BENCH_LOAD_CPU ?? '0',
   dbCpu: env.BENCH_DB_CPU ?? env.BENCH_LOAD_CPU ?? '0',
@@ -41,9 +42,9 @@ export function validateConfig() {
   const badSizes = config.sizes.filter((s) => !(s in SIZES));
   if (badSizes.length)
     throw new Error(`BENCH_SIZES: unknown size(s) ${badSizes.join(', ')} (known: 1k, 100k)`);
-  for (const k of ['warmup', 'duration', 'connections']) {
+  for (const k of ['warmup', 'duration', 'connections', 'quietWait']) {
     if (!Number.isFinite(config[k]) || config[k] < 0)
-      throw new Error(`bad BENCH_${k.toUpperCase()}: ${config[k]}`);
+      throw new Error(`bad BENCH_${k.replace(/[A-Z]/g, '_$&').toUpperCase()}: ${config[k]}`);
   }
   if (config.duration < 1) throw new Error('BENCH_DURATION must be at least 1 second');
   config.gatewayExtraEnv = parseEnvAssignments(config.gatewayEnv);

@@ -60,6 +60,26 @@ async function describeErrors(target, url, wrk, served, during) {
   return text;
 }
 
+/**
+ * Wait (at most BENCH_QUIET_WAIT seconds) until processes that are not ours use
+ * under a quarter of a core, so that a row does not start amid someone's build.
+ */
+async function waitForQuiet() {
+  const deadline = Date.now() + config.quietWait * 1000;
+  for (let first = true; Date.now() < deadline; first = false) {
+    const gauge = backgroundCpu(ourPids);
+    gauge.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    const { otherPct } = gauge.stop();
+    if (otherPct < 25) return;
+    if (first)
+      log(
+        `waiting up to ${config.quietWait}s for other processes to calm down (${Math.round(otherPct)}% of a core)`,
+      );
+  }
+  log('the machine did not calm down; going on');
+}
+
 export async function measure(target, size, nodes) {
   const url = `${target.baseUrl}/${size}`;
   const wrkOpts = { connections: config.connections, cpu: config.loadCpu };
@@ -68,6 +88,7 @@ export async function measure(target, size, nodes) {
     await runWrk(url, { ...wrkOpts, seconds: config.warmup });
     assertAlive(target.proc);
   }
+  if (config.quietWait > 0) await waitForQuiet();
   log(`${target.name} ${size}: measuring ${config.duration}s`);
   const stats = watch(target.statPids);
   const sidecar = target.sidecar && watch(target.sidecar.statPids);
