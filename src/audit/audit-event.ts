@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import type { Request } from 'express';
 import { ErrorCode } from '../../libs/gateway-core/src/error-codes';
 import { ApiError } from '../common/api-error';
+import { codeForClientErrorStatus } from '../common/http-error-codes';
 import { auditActorOf, AuditSpec } from './audited.decorator';
 import { AuditEvent } from './schemas/audit-event.schema';
 
@@ -11,23 +12,12 @@ export type AuditedRequest = Request & { requestId?: string };
 
 export type HandlerOutcome = { result: unknown } | { error: unknown };
 
-/** Same mapping as AllExceptionsFilter, for framework exceptions that are not ApiErrors. */
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: ErrorCode.BadPayload,
-  401: ErrorCode.Unauthorized,
-  403: ErrorCode.Forbidden,
-  404: ErrorCode.NotFoundOrExists,
-  405: ErrorCode.NotFoundOrExists,
-  409: ErrorCode.NotFoundOrExists,
-  413: ErrorCode.BodyTooLarge,
-  429: ErrorCode.RateLimited,
-};
 
 /** The contract code the error response will carry. */
 export function errorCodeOf(error: unknown): ErrorCode {
   if (error instanceof ApiError) return error.code;
   if (error instanceof HttpException && error.getStatus() < 500) {
-    return CODE_BY_STATUS[error.getStatus()] ?? ErrorCode.BadPayload;
+    return codeForClientErrorStatus(error.getStatus());
   }
   return ErrorCode.Internal;
 }

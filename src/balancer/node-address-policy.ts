@@ -2,11 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { lookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import {
-  AddressPolicy,
-  parseCidrList,
-  resolveHost,
-} from '../../libs/gateway-core/src/address-policy';
+import { AddressPolicy, resolveHost } from '../../libs/gateway-core/src/address-policy';
 import { ApiError } from '../common/api-error';
 import { AppConfig } from '../config/app-config';
 
@@ -51,8 +47,8 @@ export class NodeAddressPolicy {
   private current(): AddressPolicy {
     if (!this.policy) {
       this.policy = new AddressPolicy({
-        denyCidrs: parseCidrList(this.config.nodeDenyCidrs),
-        allowCidrs: parseCidrList(this.config.nodeAllowCidrs),
+        denyCidrs: this.config.nodeDenyCidrs,
+        allowCidrs: this.config.nodeAllowCidrs,
         selfAddresses: [{ address: this.config.host, port: this.listeningPort() }],
       });
     }

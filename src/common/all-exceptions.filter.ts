@@ -2,21 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, errorBody } from '../../libs/gateway-core/src/error-codes';
 import { ApiError, RateLimitedError } from './api-error';
+import { codeForClientErrorStatus } from './http-error-codes';
 import { requestIdOf, WithRequestId } from './request-id';
 
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: ErrorCode.BadPayload,
-  401: ErrorCode.Unauthorized,
-  403: ErrorCode.Forbidden,
-  404: ErrorCode.NotFoundOrExists,
-  405: ErrorCode.NotFoundOrExists,
-  409: ErrorCode.NotFoundOrExists,
-  413: ErrorCode.BodyTooLarge,
-  429: ErrorCode.RateLimited,
-  502: ErrorCode.UpstreamUnreachable,
-  503: ErrorCode.NoHealthyNode,
-  504: ErrorCode.UpstreamTimeout,
-};
 
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -57,7 +45,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const description =
         status === 404 ? `No route for ${req.method} ${req.url?.split('?')[0]}` : exception.message;
-      return { status, code: CODE_BY_STATUS[status] ?? ErrorCode.BadPayload, description };
+      return { status, code: codeForClientErrorStatus(status), description };
     }
     this.logger.error(exception instanceof Error ? exception : String(exception));
     return { status: 500, code: ErrorCode.Internal, description: 'Unexpected server error' };

@@ -25,8 +25,6 @@ export class AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly maxJsonBody: number;
   readonly maxProxyBody: number;
-  /** TRUSTED_PROXIES as given; use trustedProxyCidrs, its validated form. */
-  readonly trustedProxies: string;
   /** TRUSTED_PROXIES parsed into `address/prefix` entries (for ClientIpResolver). */
   readonly trustedProxyCidrs: readonly string[];
   readonly rateLimitLoginFailures: RateLimitRule;
@@ -36,8 +34,8 @@ export class AppConfig {
   readonly healthcheckTimeoutMs: number;
   readonly healthcheckUnhealthyThreshold: number;
   readonly healthcheckHealthyThreshold: number;
-  readonly nodeDenyCidrs: string;
-  readonly nodeAllowCidrs: string;
+  readonly nodeDenyCidrs: string[];
+  readonly nodeAllowCidrs: string[];
   readonly registrySyncIntervalMs: number;
   readonly logEnabled: boolean;
   readonly logFlushIntervalMs: number;
@@ -81,7 +79,6 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     maxJsonBody: parseByteSize(vars.MAX_JSON_BODY, 'MAX_JSON_BODY'),
     maxProxyBody: parseByteSize(vars.MAX_PROXY_BODY, 'MAX_PROXY_BODY'),
-    trustedProxies: vars.TRUSTED_PROXIES,
     trustedProxyCidrs: parseCidrList(vars.TRUSTED_PROXIES, 'TRUSTED_PROXIES'),
     rateLimitLoginFailures: parseRateLimit(vars.RATE_LIMIT_LOGIN_FAILURES, 'RATE_LIMIT_LOGIN_FAILURES'),
     rateLimitLoginFailuresPerIp: parseRateLimit(
@@ -93,8 +90,8 @@ export function loadConfig(env: Env): AppConfig {
     healthcheckTimeoutMs: vars.HEALTHCHECK_TIMEOUT_MS,
     healthcheckUnhealthyThreshold: vars.HEALTHCHECK_UNHEALTHY_THRESHOLD,
     healthcheckHealthyThreshold: vars.HEALTHCHECK_HEALTHY_THRESHOLD,
-    nodeDenyCidrs: vars.NODE_DENY_CIDRS,
-    nodeAllowCidrs: vars.NODE_ALLOW_CIDRS,
+    nodeDenyCidrs: parseCidrList(vars.NODE_DENY_CIDRS, 'NODE_DENY_CIDRS'),
+    nodeAllowCidrs: parseCidrList(vars.NODE_ALLOW_CIDRS, 'NODE_ALLOW_CIDRS'),
     registrySyncIntervalMs: vars.REGISTRY_SYNC_INTERVAL_MS,
     logEnabled: vars.LOG_ENABLED,
     logFlushIntervalMs: vars.LOG_FLUSH_INTERVAL_MS,

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { parseCidrList as parseCidrs } from '../../libs/gateway-core/src/addresses/cidr';
 import { ConfigError } from './config-error';
 
 export interface RateLimitRule {
@@ -25,26 +25,13 @@ export function parseRateLimit(text: string, name: string): RateLimitRule {
   return { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
 }
 
-/**
- * Parses a comma-separated list of IP addresses and CIDR ranges (`10.0.0.0/8, 192.168.1.7, ::1`) into
- * `address/prefix` entries; a bare address is a single host (/32 or /128). An invalid entry is a ConfigError.
- */
+/** A comma-separated list of IP addresses and CIDR ranges as `address/prefix` entries; invalid → ConfigError. */
 export function parseCidrList(text: string, name: string): string[] {
-  return text
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      const [address, prefix, extra] = entry.split('/');
-      const family = address.includes('%') ? 0 : isIP(address);
-      const maxPrefix = family === 6 ? 128 : 32;
-      const prefixOk =
-        prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
-      if (family === 0 || extra !== undefined || !prefixOk) {
-        throw new ConfigError(
-          `${name} must be a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8 or ::1; "${entry}" is not one`,
-        );
-      }
-      return `${address}/${prefix ?? maxPrefix}`;
-    });
+  try {
+    return parseCidrs(text);
+  } catch (error) {
+    throw new ConfigError(
+      `${name} must be a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8 or ::1: ${(error as Error).message}`,
+    );
+  }
 }

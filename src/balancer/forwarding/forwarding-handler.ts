@@ -22,16 +22,15 @@ const REPLAYABLE_BODY_LIMIT = 64 * 1024;
 @Injectable()
 export class ForwardingHandler {
   private readonly deps: ExchangeDeps;
-  private readonly clientIps: ClientIpResolver;
 
   constructor(
     private readonly registry: AppRegistry,
     private readonly access: PrivateAccess,
     private readonly config: AppConfig,
+    private readonly clientIps: ClientIpResolver,
     health: HealthChecker,
     logs: RequestLogWriter,
   ) {
-    this.clientIps = new ClientIpResolver(config.trustedProxyCidrs);
     this.deps = { thresholds: health.thresholds, logs };
   }
 
