@@ -154,5 +154,6 @@ describe('Request logs and stats over HTTP', () => {
     expect(res.text).toContain(`slb_requests_total{app="${name}",code="200"} 1`);
     expect(res.text).toContain(`slb_node_up{app="${name}",node="127.0.0.1:${node.port}"} 1`);
     expect(res.text).toMatch(/slb_request_logs_dropped_total 0/);
+    expect(res.text).toMatch(/slb_audit_write_failures_total 0/);
   });
 });

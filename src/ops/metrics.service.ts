@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AppRegistry } from '../balancer/registry/app-registry';
 import { RequestLogWriter } from '../request-logs/request-log-writer';
 import { PrometheusText } from './prometheus-text';
@@ -8,12 +9,16 @@ export class MetricsService {
   constructor(
     private readonly registry: AppRegistry,
     private readonly logs: RequestLogWriter,
+    private readonly audit: AuditService,
   ) {}
 
   render(): string {
     const text = new PrometheusText();
     this.renderTraffic(text);
     this.renderRequestLogs(text);
+    text
+      .describe('slb_audit_write_failures_total', 'counter', 'Audit events that could not be recorded')
+      .sample('slb_audit_write_failures_total', {}, this.audit.auditWriteFailures);
     return text.toString();
   }
 

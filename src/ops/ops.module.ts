@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { BalancerModule } from '../balancer/balancer.module';
 import { RequestLogsModule } from '../request-logs/request-logs.module';
 import { HealthController } from './health.controller';
@@ -6,7 +7,7 @@ import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 @Module({
-  imports: [BalancerModule, RequestLogsModule],
+  imports: [BalancerModule, RequestLogsModule, AuditModule],
   controllers: [HealthController, MetricsController],
   providers: [MetricsService],
 })
