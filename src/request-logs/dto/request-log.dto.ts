@@ -5,7 +5,7 @@ export class RequestLogDto {
   @ApiProperty({
     format: 'date-time',
     example: '2026-01-01T10:00:00.123Z',
-    description: 'When the request arrived',
+    description: 'When the request finished (its response was sent or it failed)',
   })
   date: string;
 

@@ -20,7 +20,12 @@ export const DEFAULT_LOGS_PAGE = 100;
 
 /** Query string of `GET /api/logs/:app`. Every filter is optional; they combine with AND. */
 export class RequestLogsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LOGS_PAGE, default: DEFAULT_LOGS_PAGE })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_LOGS_PAGE,
+    default: DEFAULT_LOGS_PAGE,
+  })
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 1000' })
   @Min(1, { message: 'limit must be an integer from 1 to 1000' })
