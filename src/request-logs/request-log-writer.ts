@@ -63,7 +63,8 @@ const MAX_REMEMBERED_DELETED_APPS = 100_000;
  * gives each entry its `_id` once, and inserts the batch with `insertMany({ ordered: false })`. A failed batch
  * is kept and retried with exponential backoff (capped at retryMaxMs); retrying can never duplicate an entry
  * because its `_id` does not change and documents already present are counted as written. The per-minute
- * rollups of a batch are applied once its logs are stored.
+ * rollups of a batch are applied once its logs are stored; they are retried too, so a rollup write whose
+ * acknowledgement is lost is counted twice (stats may over-count in that rare case; logs never duplicate).
  *
  * When the queue holds LOG_BUFFER_MAX entries (including the batch in flight), new entries are dropped and
  * counted: the oldest ones, kept, form an unbroken history from the start of an outage.
