@@ -21,6 +21,7 @@ export class AppModule implements NestModule {
         MongooseModule.forRoot(mongodbUri, {
           bufferCommands: false,
           serverSelectionTimeoutMS: 5000,
+          socketTimeoutMS: 30000,
           retryAttempts: 3,
         }),
         RateLimitModule,
