@@ -11,14 +11,10 @@ export async function startNodes() {
   const nodes = [];
   for (const name of ['node1', 'node2']) {
     const port = await freePort();
-    const proc = start(
-      name,
-      process.execPath,
-      [join(BENCH, 'node-server.js'), String(port), name],
-      {
-        cpu: config.loadCpu,
-      },
-    );
+    const script = join(BENCH, 'node-server.js');
+    const proc = start(name, process.execPath, [script, String(port), name], {
+      cpu: config.loadCpu,
+    });
     nodes.push({ name, port, proc });
   }
   for (const n of nodes) await waitForHttp(`http://127.0.0.1:${n.port}/health`, n.proc);
