@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { combineRounds } from './lib/aggregate.mjs';
 import { BENCH, config, log, validateConfig } from './lib/config.mjs';
 import { measure } from './lib/measure.mjs';
 import { killAllNow, registerTempDir, stopAll } from './lib/procs.mjs';
@@ -32,9 +33,19 @@ async function main() {
     targets.push(t);
   }
 
-  const rows = [];
-  for (const t of targets)
-    for (const size of config.sizes) rows.push(await measure(t, size, nodes));
+  // Rounds interleave the targets, so slow drifts of the machine hit them alike.
+  const rounds = [];
+  for (let round = 1; round <= config.repeat; round++) {
+    if (config.repeat > 1) log(`round ${round} of ${config.repeat}`);
+    const rows = [];
+    for (const t of targets) {
+      for (const size of config.sizes) {
+        rows.push(await measure(t, size, nodes, { warmup: round === 1 }));
+      }
+    }
+    rounds.push(rows);
+  }
+  const rows = combineRounds(rounds);
 
   const md = report(rows, targets.map((t) => t.note).filter(Boolean));
   console.log(`\n${md}`);

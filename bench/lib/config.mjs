@@ -23,6 +23,7 @@ export const config = {
   duration: Number(env.BENCH_DURATION ?? 15),
   connections: Number(env.BENCH_CONNECTIONS ?? 50),
   quietWait: Number(env.BENCH_QUIET_WAIT ?? 0),
+  repeat: Number(env.BENCH_REPEAT ?? 1),
   proxyCpu: env.BENCH_PROXY_CPU ?? '1',
   loadCpu: env.BENCH_LOAD_CPU ?? '0',
   dbCpu: env.BENCH_DB_CPU ?? env.BENCH_LOAD_CPU ?? '0',
@@ -47,6 +48,9 @@ export function validateConfig() {
       throw new Error(`bad BENCH_${k.replace(/[A-Z]/g, '_$&').toUpperCase()}: ${config[k]}`);
   }
   if (config.duration < 1) throw new Error('BENCH_DURATION must be at least 1 second');
+  if (!Number.isInteger(config.repeat) || config.repeat < 1) {
+    throw new Error(`BENCH_REPEAT must be a whole number ≥ 1, not ${env.BENCH_REPEAT}`);
+  }
   config.gatewayExtraEnv = parseEnvAssignments(config.gatewayEnv);
 }
 

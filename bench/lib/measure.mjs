@@ -80,10 +80,10 @@ async function waitForQuiet() {
   log('the machine did not calm down; going on');
 }
 
-export async function measure(target, size, nodes) {
+export async function measure(target, size, nodes, { warmup = true } = {}) {
   const url = `${target.baseUrl}/${size}`;
   const wrkOpts = { connections: config.connections, cpu: config.loadCpu };
-  if (config.warmup > 0) {
+  if (warmup && config.warmup > 0) {
     log(`${target.name} ${size}: warm-up ${config.warmup}s`);
     await runWrk(url, { ...wrkOpts, seconds: config.warmup });
     assertAlive(target.proc);

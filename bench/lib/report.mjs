@@ -92,7 +92,9 @@ function environmentLines() {
     `- commit ${commit}${dirty}; ${new Date().toISOString()}`,
     `- ${os.cpus().length} × ${cpuModel}; ${os.type()} ${os.release()}`,
     `- node ${process.version}, undici ${undici}, ${tryRun('/bin/sh', ['-c', '(nginx -v || /usr/sbin/nginx -v) 2>&1 | sed "s/^nginx version: //"'])}, ${tryRun('/bin/sh', ['-c', "wrk -v 2>&1 | head -n 1 | cut -d' ' -f1,2"])}`,
-    `- wrk -t1 -c${config.connections} --latency, warm-up ${config.warmup}s, measured ${config.duration}s per row; ` +
+    `- wrk -t1 -c${config.connections} --latency, warm-up ${config.warmup}s, measured ${config.duration}s per row` +
+      (config.repeat > 1 ? ` × ${config.repeat} rounds (warm-up in the first)` : '') +
+      '; ' +
       `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}` +
       (config.targets.includes('gateway') && !config.mongoUri
         ? `, FerretDB on CPU ${config.dbCpu}`
@@ -102,7 +104,21 @@ function environmentLines() {
 
 function backgroundNote(rows) {
   const each = rows.map((r) => `${r.target} ${r.size} ${Math.round(r.backgroundPct)}`).join(', ');
-  return `background CPU (% of a core used by processes the bench did not start; high = noisy numbers): ${each}.`;
+  const which = rows[0]?.rounds ? 'the most in any round' : 'per row';
+  return `background CPU (% of a core used by processes the bench did not start, ${which}; high = noisy numbers): ${each}.`;
+}
+
+function spreadNote(rows) {
+  if (!rows[0]?.rounds) return [];
+  const int = (n) => Math.round(n).toLocaleString('en-US');
+  const each = rows
+    .map(
+      (r) =>
+        `${r.target} ${r.size} ${int(r.rpsRange[0])}–${int(r.rpsRange[1])} req/s, ` +
+        `${r.cpuRange[0].toFixed(1)}–${r.cpuRange[1].toFixed(1)} µs/req`,
+    )
+    .join('; ');
+  return [`medians of ${rows[0].rounds} rounds; spread (min–max): ${each}.`];
 }
 
 /** The whole results document: environment, table, notes. */
@@ -129,7 +145,9 @@ export function report(rows, notes) {
       'near 100 = the load side, not the proxy, was the bottleneck; ' +
       'RSS MB = peak sampled VmRSS during the measured interval; node split = share of requests each backend served; ' +
       'errors = non-2xx responses + socket errors.',
-    ...[...notes, ...sidecarNotes, ...errorNotes, backgroundNote(rows)].map((n) => `- ${n}`),
+    ...[...spreadNote(rows), ...notes, ...sidecarNotes, ...errorNotes, backgroundNote(rows)].map(
+      (n) => `- ${n}`,
+    ),
     '',
   ].join('\n');
 }

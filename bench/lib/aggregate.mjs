@@ -1,0 +1,47 @@
+// With BENCH_REPEAT > 1: fold the rounds' rows for one target and size into one
+// row of medians, keeping the spread of requests/s for the notes.
+
+const median = (values) => {
+  const v = values.filter((x) => x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return undefined;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+};
+
+const MEDIAN_FIELDS = [
+  'rps',
+  'p50',
+  'p75',
+  'p90',
+  'p99',
+  'cpuPerReq',
+  'cpuPct',
+  'loadPct',
+  'rssMB',
+  'sidecarCpuPerReq',
+];
+
+/** rounds: one array of rows per round, in the same order. */
+export function combineRounds(rounds) {
+  if (rounds.length === 1) return rounds[0];
+  return rounds[0].map((first, i) => {
+    const rows = rounds.map((round) => round[i]);
+    const out = { ...first, rounds: rows.length };
+    for (const f of MEDIAN_FIELDS) out[f] = median(rows.map((r) => r[f]));
+    out.requests = rows.reduce((a, r) => a + r.requests, 0);
+    out.errors = rows.reduce((a, r) => a + r.errors, 0);
+    out.errorDetail =
+      rows
+        .map((r, n) => r.errorDetail && `round ${n + 1}: ${r.errorDetail}`)
+        .filter(Boolean)
+        .join(' | ') || undefined;
+    out.split = [...new Set(rows.map((r) => r.split))].join(', ');
+    out.backgroundPct = Math.max(...rows.map((r) => r.backgroundPct));
+    out.rpsRange = [Math.min(...rows.map((r) => r.rps)), Math.max(...rows.map((r) => r.rps))];
+    out.cpuRange = [
+      Math.min(...rows.map((r) => r.cpuPerReq)),
+      Math.max(...rows.map((r) => r.cpuPerReq)),
+    ];
+    return out;
+  });
+}
