@@ -51,7 +51,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   private async probe(node: LiveNode): Promise<{ ok: boolean; error: string | null }> {
     const timeout = this.config.healthcheckTimeoutMs;
     try {
-      const response = await node.pool.request({
+      const response = await node.probe.request({
         method: 'GET',
         path: node.statuspath,
         headers: { 'user-agent': 'simple-load-balancer-healthcheck' },

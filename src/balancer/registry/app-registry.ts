@@ -114,7 +114,8 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       const existing = current.get(endPointOf(stored.host, stored.port));
       if (!existing) {
         const pool = this.pools.create(stored.host, stored.port, app.settings.connect_timeout_ms);
-        return new LiveNode(stored.host, stored.port, stored.statuspath, stored.weight ?? 1, pool);
+        const probe = this.pools.createProbe(stored.host, stored.port);
+        return new LiveNode(stored.host, stored.port, stored.statuspath, stored.weight ?? 1, pool, probe);
       }
       current.delete(existing.id);
       existing.statuspath = stored.statuspath;
@@ -131,5 +132,6 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
 }
 
 async function closePools(nodes: readonly LiveNode[]): Promise<void> {
-  await Promise.all(nodes.map((node) => node.pool.close().catch(() => node.pool.destroy())));
+  const pools = nodes.flatMap((node) => [node.pool, node.probe]);
+  await Promise.all(pools.map((pool) => pool.close().catch(() => pool.destroy())));
 }

@@ -24,6 +24,7 @@ export class LiveNode implements BalancedNode {
     public statuspath: string,
     public weight: number,
     public pool: Pool,
+    readonly probe: Pool,
   ) {
     this.id = endPointOf(host, port);
   }
