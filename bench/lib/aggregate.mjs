@@ -37,6 +37,9 @@ export function combineRounds(rounds) {
         .join(' | ') || undefined;
     out.split = [...new Set(rows.map((r) => r.split))].join(', ');
     out.backgroundPct = Math.max(...rows.map((r) => r.backgroundPct));
+    out.settledAfter = rows.some((r) => r.settledAfter < 0)
+      ? -1
+      : Math.max(...rows.map((r) => r.settledAfter));
     out.rpsRange = [Math.min(...rows.map((r) => r.rps)), Math.max(...rows.map((r) => r.rps))];
     out.cpuRange = [
       Math.min(...rows.map((r) => r.cpuPerReq)),

@@ -23,6 +23,7 @@ export const config = {
   duration: Number(env.BENCH_DURATION ?? 15),
   connections: Number(env.BENCH_CONNECTIONS ?? 50),
   quietWait: Number(env.BENCH_QUIET_WAIT ?? 0),
+  settle: Number(env.BENCH_SETTLE ?? 120),
   repeat: Number(env.BENCH_REPEAT ?? 1),
   proxyCpu: env.BENCH_PROXY_CPU ?? '1',
   loadCpu: env.BENCH_LOAD_CPU ?? '0',
@@ -43,7 +44,7 @@ export function validateConfig() {
   const badSizes = config.sizes.filter((s) => !(s in SIZES));
   if (badSizes.length)
     throw new Error(`BENCH_SIZES: unknown size(s) ${badSizes.join(', ')} (known: 1k, 100k)`);
-  for (const k of ['warmup', 'duration', 'connections', 'quietWait']) {
+  for (const k of ['warmup', 'duration', 'connections', 'quietWait', 'settle']) {
     if (!Number.isFinite(config[k]) || config[k] < 0)
       throw new Error(`bad BENCH_${k.replace(/[A-Z]/g, '_$&').toUpperCase()}: ${config[k]}`);
   }

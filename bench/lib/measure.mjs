@@ -2,7 +2,7 @@
 // the proxy's CPU time and memory and the backends' request counts.
 /* global fetch, AbortSignal, setTimeout */
 import { config, log } from './config.mjs';
-import { assertAlive, ourPids } from './procs.mjs';
+import { assertAlive, ourPids, procName } from './procs.mjs';
 import { backgroundCpu, watch } from './proc-stats.mjs';
 import { nodeRequestCounts } from './targets.mjs';
 import { runWrk } from './wrk.mjs';
@@ -80,9 +80,39 @@ async function waitForQuiet() {
   log('the machine did not calm down; going on');
 }
 
+/**
+ * Wait (at most BENCH_SETTLE seconds) until the processes we started are idle,
+ * so that what one row left behind (e.g. the gateway's request-log backlog
+ * that FerretDB is still writing) does not load the next. Returns the seconds
+ * waited, or -1 if they never went idle.
+ */
+async function waitForIdle() {
+  const t0 = Date.now();
+  const deadline = t0 + config.settle * 1000;
+  let busiest = '';
+  while (Date.now() < deadline) {
+    const pids = ourPids();
+    const gauges = pids.map((pid) => ({ pid, gauge: watch(() => [pid], 10_000) }));
+    gauges.forEach((g) => g.gauge.start());
+    await new Promise((r) => setTimeout(r, 1000));
+    const used = gauges.map((g) => ({ pid: g.pid, pct: g.gauge.stop().cpuUs / 1e4 }));
+    const total = used.reduce((a, u) => a + u.pct, 0);
+    if (total < 10) return (Date.now() - t0) / 1000 - 1;
+    const top = used.sort((a, b) => b.pct - a.pct)[0];
+    const name = procName(top.pid);
+    if (name !== busiest) {
+      busiest = name;
+      log(`waiting for ${name} to go idle (${Math.round(top.pct)}% of a core)`);
+    }
+  }
+  log(`WARNING: still busy after ${config.settle}s (BENCH_SETTLE); going on`);
+  return -1;
+}
+
 export async function measure(target, size, nodes, { warmup = true } = {}) {
   const url = `${target.baseUrl}/${size}`;
   const wrkOpts = { connections: config.connections, cpu: config.loadCpu };
+  const settledAfter = config.settle > 0 ? await waitForIdle() : 0;
   if (warmup && config.warmup > 0) {
     log(`${target.name} ${size}: warm-up ${config.warmup}s`);
     await runWrk(url, { ...wrkOpts, seconds: config.warmup });
@@ -126,5 +156,6 @@ export async function measure(target, size, nodes, { warmup = true } = {}) {
     errorDetail: errors ? await describeErrors(target, url, wrk, served, during) : undefined,
     sidecarCpuPerReq: sideUsage && sideUsage.cpuUs / wrk.requests,
     backgroundPct: otherPct,
+    settledAfter,
   };
 }

@@ -175,6 +175,16 @@ export function processTree(pid) {
   return all;
 }
 
+/** The name we gave the process `pid` (or its ancestor) when starting it, else its comm. */
+export function procName(pid) {
+  for (const p of managed) if (processTree(p.pid).includes(pid)) return p.name;
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return `pid ${pid}`;
+  }
+}
+
 /** Every live process we started, with their descendants. */
 export function ourPids() {
   return [...managed].flatMap((p) => processTree(p.pid));

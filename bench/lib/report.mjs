@@ -108,6 +108,20 @@ function backgroundNote(rows) {
   return `background CPU (% of a core used by processes the bench did not start, ${which}; high = noisy numbers): ${each}.`;
 }
 
+function settleNote(rows) {
+  const waited = rows.filter((r) => r.settledAfter < 0 || r.settledAfter >= 2);
+  if (!waited.length) return [];
+  const each = waited
+    .map(
+      (r) =>
+        `${r.target} ${r.size} ${r.settledAfter < 0 ? 'never (still busy)' : `${Math.round(r.settledAfter)}s`}`,
+    )
+    .join(', ');
+  return [
+    `rows start once the processes the bench started are idle; time waited for the previous rows' leftovers (e.g. FerretDB still writing request logs): ${each}.`,
+  ];
+}
+
 function spreadNote(rows) {
   if (!rows[0]?.rounds) return [];
   const int = (n) => Math.round(n).toLocaleString('en-US');
@@ -145,9 +159,14 @@ export function report(rows, notes) {
       'near 100 = the load side, not the proxy, was the bottleneck; ' +
       'RSS MB = peak sampled VmRSS during the measured interval; node split = share of requests each backend served; ' +
       'errors = non-2xx responses + socket errors.',
-    ...[...spreadNote(rows), ...notes, ...sidecarNotes, ...errorNotes, backgroundNote(rows)].map(
-      (n) => `- ${n}`,
-    ),
+    ...[
+      ...spreadNote(rows),
+      ...notes,
+      ...sidecarNotes,
+      ...settleNote(rows),
+      ...errorNotes,
+      backgroundNote(rows),
+    ].map((n) => `- ${n}`),
     '',
   ].join('\n');
 }
