@@ -19,6 +19,13 @@ type Body = Buffer | StreamedRequestBody | null;
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const CLIENT_CLOSED_REQUEST = 499;
+const EXCHANGE = Symbol('exchange');
+
+type ExchangeResponse = ServerResponse & { [EXCHANGE]: Exchange };
+
+function onResponseClose(this: ServerResponse): void {
+  (this as ExchangeResponse)[EXCHANGE].clientClosed();
+}
 
 export class Exchange {
   private readonly startedAt = performance.now();
@@ -44,7 +51,8 @@ export class Exchange {
     readonly path: string,
     readonly headers: string[],
   ) {
-    res.once('close', this.onClientClose);
+    (res as ExchangeResponse)[EXCHANGE] = this;
+    res.on('close', onResponseClose);
   }
 
   start(body: Body): void {
@@ -165,11 +173,11 @@ export class Exchange {
     );
   }
 
-  private readonly onClientClose = (): void => {
+  clientClosed(): void {
     if (this.done) return;
     this.attempt?.abortUpstream();
     this.finish(this.headersSent ? this.status : CLIENT_CLOSED_REQUEST);
-  };
+  }
 
   private finish(status: number): void {
     if (this.done) return;

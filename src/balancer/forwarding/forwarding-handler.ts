@@ -100,7 +100,6 @@ export class ForwardingHandler {
     });
     const exchange = new Exchange(this.deps, app, req, res, requestId, clientIp, path, headers);
     if (length === 0) {
-      req.resume();
       exchange.start(null);
     } else if (length > 0 && length <= REPLAYABLE_BODY_LIMIT) {
       readSmallBody(req, length).then(
