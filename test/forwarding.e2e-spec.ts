@@ -137,8 +137,14 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       .send(upload);
     expect(res.status).toBe(200);
     expect(res.headers['x-received-size']).toBe(String(upload.length));
-    expect(res.headers['x-received-sha256']).toBe(createHash('sha256').update(upload).digest('hex'));
-    expect(createHash('sha256').update(res.body as Buffer).digest('hex')).toBe(res.headers['x-sent-sha256']);
+    expect(res.headers['x-received-sha256']).toBe(
+      createHash('sha256').update(upload).digest('hex'),
+    );
+    expect(
+      createHash('sha256')
+        .update(res.body as Buffer)
+        .digest('hex'),
+    ).toBe(res.headers['x-sent-sha256']);
     await node.close();
   });
 
@@ -156,7 +162,12 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
   });
 
   it('answers an unknown app with 404 "02"', async () => {
-    for (const path of ['/api/balance/nope-nothing', '/api/balance/nope-nothing/x', '/api/balance', '/api/balance/']) {
+    for (const path of [
+      '/api/balance/nope-nothing',
+      '/api/balance/nope-nothing/x',
+      '/api/balance',
+      '/api/balance/',
+    ]) {
       const res = await request(t.server).get(path);
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ status_code: 404, error: '02' });
@@ -165,12 +176,23 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
   });
 
   it('retries a refused connection on a different node', async () => {
-    const dead = { body: async () => ({ host: '127.0.0.1', port: await closedPort(), statuspath: '/health' }) };
+    const dead = {
+      body: async () => ({ host: '127.0.0.1', port: await closedPort(), statuspath: '/health' }),
+    };
     const name = await createApp(t.server, user, [a]);
-    await request(t.server).post(`/api/nodes/${name}`).set(user.auth).send(await dead.body()).expect(201);
-    await request(t.server).patch(`/api/apps/${name}`).set(user.auth).send({ strategy: 'round-robin' }).expect(200);
+    await request(t.server)
+      .post(`/api/nodes/${name}`)
+      .set(user.auth)
+      .send(await dead.body())
+      .expect(201);
+    await request(t.server)
+      .patch(`/api/apps/${name}`)
+      .set(user.auth)
+      .send({ strategy: 'round-robin' })
+      .expect(200);
     const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await request(t.server).post(`/api/balance/${name}/`).send({ i })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await request(t.server).post(`/api/balance/${name}/`).send({ i })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
   });
 
@@ -178,14 +200,22 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     const app = await createApp(t.server, user, [a]);
     const ports = [await closedPort(), await closedPort()];
     for (const port of ports) {
-      await request(t.server).post(`/api/nodes/${app}`).set(user.auth).send({ host: '127.0.0.1', port, statuspath: '/h' });
+      await request(t.server)
+        .post(`/api/nodes/${app}`)
+        .set(user.auth)
+        .send({ host: '127.0.0.1', port, statuspath: '/h' });
     }
-    await request(t.server).delete(`/api/nodes/${app}`).set(user.auth).send({ host: a.host, port: a.port }).expect(200);
+    await request(t.server)
+      .delete(`/api/nodes/${app}`)
+      .set(user.auth)
+      .send({ host: a.host, port: a.port })
+      .expect(200);
     const first = await request(t.server).get(`/api/balance/${app}/`);
     expect(first.status).toBe(502);
     expect(first.body.error).toBe('04');
     let last = first;
-    for (let i = 0; i < 4 && last.status === 502; i++) last = await request(t.server).get(`/api/balance/${app}/`);
+    for (let i = 0; i < 4 && last.status === 502; i++)
+      last = await request(t.server).get(`/api/balance/${app}/`);
     expect(last.status).toBe(503);
     expect(last.body.error).toBe('03');
     const view = await request(t.server).get(`/api/apps/${app}`).set(user.auth);
@@ -227,7 +257,7 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     await flaky.close();
   });
 
-  it('cancels the upstream request when the client goes away', async () => {
+  it('cancels the upstream request when the client goes away, without counting it against the node', async () => {
     let upstreamClosed!: () => void;
     const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
     const hanging = await startFakeNode('hang', (req, res) => {
@@ -240,7 +270,19 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     client.end();
     await new Promise((resolve) => setTimeout(resolve, 200));
     client.destroy();
-    await expect(Promise.race([closed.then(() => 'closed'), sleep(3000).then(() => 'still open')])).resolves.toBe('closed');
+    await expect(
+      Promise.race([closed.then(() => 'closed'), sleep(3000).then(() => 'still open')]),
+    ).resolves.toBe('closed');
+    for (let i = 0; i < 2; i++) {
+      const again = httpRequest(`${t.url}/api/balance/${name}/`);
+      again.on('error', () => undefined);
+      again.end();
+      await sleep(100);
+      again.destroy();
+    }
+    await sleep(100);
+    const view = await request(t.server).get(`/api/apps/${name}`).set(user.auth).expect(200);
+    expect(view.body.nodes[0].status).toBe('up');
     await hanging.close();
   });
 
@@ -270,7 +312,10 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error).toBe('06');
     await request(t.server).get(`/api/balance/${name}/`).set(user.auth).expect(200);
-    await request(t.server).get(`/api/balance/${name}/`).set('Authorization', `JWT ${user.token}`).expect(200);
+    await request(t.server)
+      .get(`/api/balance/${name}/`)
+      .set('Authorization', `JWT ${user.token}`)
+      .expect(200);
   });
 });
 
@@ -278,13 +323,23 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function chunkedUpload(base: string, path: string, size: number): Promise<{ status: number; body: string }> {
+function chunkedUpload(
+  base: string,
+  path: string,
+  size: number,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = httpRequest(
+      `${base}${path}`,
+      { method: 'POST', headers: { 'transfer-encoding': 'chunked' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
     req.on('error', reject);
     const chunk = Buffer.alloc(64 * 1024);
     let sent = 0;

@@ -175,8 +175,8 @@ export class Exchange {
 
   clientClosed(): void {
     if (this.done) return;
-    this.attempt?.abortUpstream();
     this.finish(this.headersSent ? this.status : CLIENT_CLOSED_REQUEST);
+    this.attempt?.abortUpstream();
   }
 
   private finish(status: number): void {
