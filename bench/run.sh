@@ -54,9 +54,8 @@ if wants gateway; then
     FERRET_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/simple-load-balancer/bin"
     export BENCH_FERRETDB="${BENCH_FERRETDB:-$FERRET_DIR/ferretdb}"
     if [[ ! -x $BENCH_FERRETDB ]]; then
-      echo "bench: building FerretDB into $FERRET_DIR (go install)" >&2
-      mkdir -p "$FERRET_DIR"
-      GOBIN="$FERRET_DIR" go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2 >&2
+      echo "bench: building FerretDB into $BENCH_FERRETDB" >&2
+      npx ts-node --transpile-only src/database/ensure-ferretdb.cli.ts "$BENCH_FERRETDB" >&2
     fi
   fi
 fi
