@@ -196,6 +196,28 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
   });
 
+  it('retries an idempotent request after a reset on another node, but never a POST that was sent', async () => {
+    const resetting = await startFakeNode('reset', (req) => req.socket.destroy());
+    const name = await createApp(t.server, user, [resetting, a], {
+      strategy: 'round-robin',
+      retries: 1,
+    });
+    try {
+      const get = await request(t.server).get(`/api/balance/${name}/safe`);
+      expect(get.status).toBe(200);
+      expect(get.headers['x-node']).toBe('a');
+      expect(resetting.hits).toBe(1);
+      const posts = [];
+      for (let i = 0; i < 2; i++)
+        posts.push(
+          (await request(t.server).post(`/api/balance/${name}/unsafe`).send({ i })).status,
+        );
+      expect(posts).toContain(502);
+    } finally {
+      await resetting.close();
+    }
+  });
+
   it('answers 502 "04" when every attempt fails, and 503 "03" once the nodes are marked down', async () => {
     const app = await createApp(t.server, user, [a]);
     const ports = [await closedPort(), await closedPort()];

@@ -52,7 +52,10 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       this.drop(name);
       return;
     }
-    const nodes = await this.nodeModel.find({ appId: String(stored._id) }).lean<StoredNode[]>();
+    const nodes = await this.nodeModel
+      .find({ appId: String(stored._id) })
+      .sort({ createdAt: 1 })
+      .lean<StoredNode[]>();
     this.apply(stored, nodes);
   }
 
