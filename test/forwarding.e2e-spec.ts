@@ -257,6 +257,45 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     await slow.close();
   });
 
+  it('bounds the whole answer by timeout_ms, also for a node that trickles its body', async () => {
+    const trickle = await startFakeNode('trickle', (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('.'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    const name = await createApp(t.server, user, [trickle], { timeout_ms: 400 });
+    const started = Date.now();
+    const outcome = await new Promise<string>((resolve) => {
+      httpRequest(`${t.url}/api/balance/${name}/`, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => resolve('complete'));
+        res.on('error', () => resolve('aborted'));
+        res.on('aborted', () => resolve('aborted'));
+      })
+        .on('error', () => resolve('aborted'))
+        .end();
+    });
+    expect(outcome).toBe('aborted');
+    expect(Date.now() - started).toBeLessThan(3000);
+    await trickle.close();
+  });
+
+  it('forwards through a node that sends 103 Early Hints before its answer', async () => {
+    const hinting = await startFakeNode('hints', (req, res) => {
+      req.resume();
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.end('after hints');
+    });
+    const name = await createApp(t.server, user, [hinting]);
+    for (let i = 0; i < 3; i++) {
+      const res = await request(t.server).get(`/api/balance/${name}/`);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('after hints');
+    }
+    await hinting.close();
+  });
+
   it('aborts the client connection when the node resets after sending headers', async () => {
     const flaky = await startFakeNode('flaky', (req, res) => {
       req.resume();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { lookup } from 'node:dns';
+import { lookup, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { AddressPolicy, resolveHost } from '../../libs/gateway-core/src/address-policy';
 import { ApiError } from '../common/api-error';
@@ -30,16 +30,20 @@ export class NodeAddressPolicy {
     }
   }
 
-  readonly connectLookup: LookupFunction = (hostname, options, callback) => {
-    lookup(hostname, { ...options, all: true }, (error, addresses) => {
+  readonly connectLookup = (
+    hostname: string,
+    options: LookupOptions & { port: number },
+    callback: Parameters<LookupFunction>[2],
+  ): void => {
+    const { port, ...lookupOptions } = options;
+    lookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const port = (options as { port?: number }).port ?? 0;
-      const allowed = addresses.find((entry) => this.current().check(entry.address, port || 1).ok);
+      const allowed = addresses.find((entry) => this.current().check(entry.address, port).ok);
       if (!allowed) {
         const refused = new Error(`${hostname} resolves only to addresses the node policy refuses`);
         return callback(Object.assign(refused, { code: 'ENODEPOLICY' }), '', 0);
       }
-      if ((options as { all?: boolean }).all) return callback(null, [allowed] as never, allowed.family);
+      if (lookupOptions.all) return callback(null, [allowed] as never, allowed.family);
       callback(null, allowed.address, allowed.family);
     });
   };

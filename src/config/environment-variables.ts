@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
@@ -10,7 +10,7 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT: number = 5000;
 
-  @IsString()
+  @IsIP(undefined, { message: 'HOST must be an IP address to listen on, such as 0.0.0.0 or 127.0.0.1' })
   HOST: string = '0.0.0.0';
 
   @IsOptional()

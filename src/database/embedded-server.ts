@@ -45,8 +45,11 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       })
     : spawn(ensureFerretdb(options), ferretdbArgs(dataDir, port), { stdio: 'ignore' });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const spawnFailed = new Promise<never>((_, reject) =>
+    child.once('error', (error) => reject(new Error(`Could not start the database server: ${error.message}`))),
+  );
   try {
-    await waitForPort(port, child, 30_000);
+    await Promise.race([waitForPort(port, child, 30_000), spawnFailed]);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

@@ -59,6 +59,7 @@ export class UsersService implements OnModuleInit {
 
   async delete(email: string, password: string): Promise<ActiveUser> {
     const user = await this.verifyCredentials(email, password);
+    for (const listener of this.deletionListeners) await listener(user);
     const result = await this.users.updateOne(
       { _id: new Types.ObjectId(user.id), deletedAt: null },
       {
@@ -67,7 +68,6 @@ export class UsersService implements OnModuleInit {
       },
     );
     if (result.modifiedCount === 0) throw ApiError.unauthorized(WRONG_CREDENTIALS);
-    for (const listener of this.deletionListeners) await listener(user);
     return user;
   }
 

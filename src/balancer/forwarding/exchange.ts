@@ -23,6 +23,10 @@ const EXCHANGE = Symbol('exchange');
 
 type ExchangeResponse = ServerResponse & { [EXCHANGE]: Exchange };
 
+function expire(exchange: Exchange): void {
+  exchange.expire();
+}
+
 function onResponseClose(this: ServerResponse): void {
   (this as ExchangeResponse)[EXCHANGE].clientClosed();
 }
@@ -39,6 +43,7 @@ export class Exchange {
   private endPoint: string | null = null;
   private bytesOut = 0;
   private done = false;
+  private deadline: NodeJS.Timeout | undefined;
   headersSent = false;
 
   constructor(
@@ -62,7 +67,23 @@ export class Exchange {
       return;
     }
     this.app.retryBudget.recordRequest();
+    this.deadline = setTimeout(expire, this.app.settings.timeout_ms, this);
     this.dispatchTo(this.pick());
+  }
+
+  expire(): void {
+    if (this.done) return;
+    if (this.headersSent) {
+      this.finish(this.status);
+      this.res.destroy();
+    } else {
+      this.fail(
+        504,
+        ErrorCode.UpstreamTimeout,
+        `The node did not answer within ${this.app.settings.timeout_ms} ms`,
+      );
+    }
+    this.attempt?.abortUpstream();
   }
 
   fail(status: number, code: ErrorCode, description: string): void {
@@ -80,7 +101,15 @@ export class Exchange {
     this.res.writeHead(status, downstreamResponseHeaders(raw, this.requestId));
   }
 
+  get isDone(): boolean {
+    return this.done;
+  }
+
   write(chunk: Buffer, resume: () => void): boolean {
+    if (this.res.destroyed) {
+      this.attempt?.abortUpstream();
+      return false;
+    }
     this.bytesOut += chunk.length;
     if (this.res.write(chunk)) return true;
     this.res.once('drain', resume);
@@ -118,8 +147,14 @@ export class Exchange {
         return;
       }
     }
-    if (timedOut) this.fail(504, ErrorCode.UpstreamTimeout, `The node did not answer within ${this.app.settings.timeout_ms} ms`);
-    else this.fail(502, ErrorCode.UpstreamUnreachable, `Could not reach a node of ${this.app.name}`);
+    if (timedOut)
+      this.fail(
+        504,
+        ErrorCode.UpstreamTimeout,
+        `The node did not answer within ${this.app.settings.timeout_ms} ms`,
+      );
+    else
+      this.fail(502, ErrorCode.UpstreamUnreachable, `Could not reach a node of ${this.app.name}`);
   }
 
   private mayRetry(attempt: Attempt): boolean {
@@ -135,8 +170,7 @@ export class Exchange {
   private pick(): LiveNode | undefined {
     const hashKey = this.app.settings.strategy === 'consistent-hash' ? this.hashKey() : undefined;
     return this.app.strategy.pick(this.app.healthy, { hashKey, exclude: this.tried }) as
-      | LiveNode
-      | undefined;
+      LiveNode | undefined;
   }
 
   private hashKey(): string | undefined {
@@ -182,6 +216,7 @@ export class Exchange {
   private finish(status: number): void {
     if (this.done) return;
     this.done = true;
+    clearTimeout(this.deadline);
     const totalMs = performance.now() - this.startedAt;
     this.app.traffic.observe(status, totalMs);
     if (this.endPoint !== null) this.attempt?.node.traffic.observe(status, totalMs);
@@ -222,9 +257,11 @@ class Attempt implements Dispatcher.DispatchHandler {
   onConnect(abort: (error?: Error) => void): void {
     this.connected = true;
     this.abort = abort;
+    if (this.exchange.isDone) abort(new Error('client closed the connection'));
   }
 
   onHeaders(statusCode: number, headers: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true;
     this.resume = resume;
     this.exchange.onHeaders(this, statusCode, headers);
     return true;

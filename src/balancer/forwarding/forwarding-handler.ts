@@ -116,7 +116,8 @@ function rateLimitKey(app: LiveApp, req: IncomingMessage, clientIp: string): str
   const rule = app.settings.rate_limit;
   if (rule?.key === 'api_key') {
     const key = req.headers[API_KEY_HEADER];
-    return typeof key === 'string' ? `key:${hashApiKey(key)}` : `ip:${clientIp}`;
+    const hash = typeof key === 'string' ? hashApiKey(key) : undefined;
+    return hash !== undefined && app.apiKeyHashes.has(hash) ? `key:${hash}` : `ip:${clientIp}`;
   }
   if (app.rateLimitHeader) {
     const value = req.headers[app.rateLimitHeader];

@@ -27,7 +27,11 @@ export class NodePools {
       connections,
       pipelining: 1,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-      connect: { timeout: connectTimeoutMs, lookup: this.policy.connectLookup },
+      connect: {
+        timeout: connectTimeoutMs,
+        lookup: (hostname, options, callback) =>
+          this.policy.connectLookup(hostname, { ...options, port }, callback),
+      },
     });
   }
 }
