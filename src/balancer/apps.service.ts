@@ -111,7 +111,7 @@ export class AppsService implements OnModuleInit {
   async remove(ownerId: string, name: string): Promise<void> {
     const app = await this.owned(ownerId, name);
     await this.deleteApps([app.id]);
-    this.registry.drop(name);
+    await this.registry.reload(name);
   }
 
   async owned(ownerId: string, name: string): Promise<OwnedApp> {
@@ -158,7 +158,7 @@ export class AppsService implements OnModuleInit {
   private async deleteAllOf(ownerId: string): Promise<void> {
     const apps = await this.apps.find({ ownerId }, { name: 1 }).lean();
     await this.deleteApps(apps.map((app) => String(app._id)));
-    for (const app of apps) this.registry.drop(app.name);
+    for (const app of apps) await this.registry.reload(app.name);
   }
 
   private async deleteApps(appIds: string[]): Promise<void> {

@@ -18,6 +18,7 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly apps = new Map<string, LiveApp>();
   private timer: NodeJS.Timeout | undefined;
   private syncing = false;
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectModel(App.name) private readonly appModel: Model<App>,
@@ -27,7 +28,7 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sync();
+    await this.serialized(() => this.sync());
     this.timer = setInterval(() => void this.syncQuietly(), this.config.registrySyncIntervalMs);
     this.timer.unref();
   }
@@ -46,7 +47,17 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     return this.apps.values();
   }
 
-  async reload(name: string): Promise<void> {
+  reload(name: string): Promise<void> {
+    return this.serialized(() => this.load(name));
+  }
+
+  private serialized(change: () => Promise<void>): Promise<void> {
+    const next = this.changes.then(change);
+    this.changes = next.catch(() => undefined);
+    return next;
+  }
+
+  private async load(name: string): Promise<void> {
     const stored = await this.appModel.findOne({ name }).lean<StoredApp>();
     if (!stored) {
       this.drop(name);
@@ -59,7 +70,7 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     this.apply(stored, nodes);
   }
 
-  drop(name: string): void {
+  private drop(name: string): void {
     const app = this.apps.get(name);
     if (!app) return;
     this.apps.delete(name);
@@ -70,7 +81,7 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.syncing) return;
     this.syncing = true;
     try {
-      await this.sync();
+      await this.serialized(() => this.sync());
     } catch (error) {
       this.logger.warn({ msg: 'registry sync failed', error: (error as Error).message });
     } finally {
@@ -85,7 +96,7 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     const seen = new Set<string>();
     for (const { name, revision } of revisions) {
       seen.add(name);
-      if (this.apps.get(name)?.revision !== revision) await this.reload(name);
+      if (this.apps.get(name)?.revision !== revision) await this.load(name);
     }
     for (const name of this.apps.keys()) if (!seen.has(name)) this.drop(name);
   }
@@ -98,7 +109,8 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       this.drop(stored.name);
       app = undefined;
     }
-    const connectTimeoutChanged = app !== undefined && app.settings.connect_timeout_ms !== settings.connect_timeout_ms;
+    const connectTimeoutChanged =
+      app !== undefined && app.settings.connect_timeout_ms !== settings.connect_timeout_ms;
     if (!app) {
       app = new LiveApp(id, stored.name, stored.ownerId, settings, stored.revision);
       this.apps.set(stored.name, app);
@@ -118,14 +130,25 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
       if (!existing) {
         const pool = this.pools.create(stored.host, stored.port, app.settings.connect_timeout_ms);
         const probe = this.pools.createProbe(stored.host, stored.port);
-        return new LiveNode(stored.host, stored.port, stored.statuspath, stored.weight ?? 1, pool, probe);
+        return new LiveNode(
+          stored.host,
+          stored.port,
+          stored.statuspath,
+          stored.weight ?? 1,
+          pool,
+          probe,
+        );
       }
       current.delete(existing.id);
       existing.statuspath = stored.statuspath;
       existing.weight = stored.weight ?? 1;
       if (renewPools) {
         void existing.pool.close();
-        existing.pool = this.pools.create(existing.host, existing.port, app.settings.connect_timeout_ms);
+        existing.pool = this.pools.create(
+          existing.host,
+          existing.port,
+          app.settings.connect_timeout_ms,
+        );
       }
       return existing;
     });
