@@ -254,6 +254,8 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     const res = await request(t.server).get(`/api/balance/${name}/`);
     expect(res.status).toBe(504);
     expect(res.body.error).toBe('09');
+    const view = await request(t.server).get(`/api/apps/${name}`).set(user.auth).expect(200);
+    expect(view.body.nodes[0].last_error).toBe('timeout');
     await slow.close();
   });
 

@@ -45,7 +45,7 @@ export class SettingsDto {
   @ApiProperty({ example: 2000 })
   connect_timeout_ms: number;
 
-  @ApiProperty({ example: 60000, description: 'Time allowed for the node to answer' })
+  @ApiProperty({ example: 60000, description: 'Time allowed for the whole answer, retries included' })
   timeout_ms: number;
 
   @ApiProperty({ example: 1, description: 'Extra attempts on other nodes' })

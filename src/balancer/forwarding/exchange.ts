@@ -17,7 +17,6 @@ export interface ExchangeDeps {
 type Body = Buffer | StreamedRequestBody | null;
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const CLIENT_CLOSED_REQUEST = 499;
 const EXCHANGE = Symbol('exchange');
 
@@ -73,6 +72,7 @@ export class Exchange {
 
   expire(): void {
     if (this.done) return;
+    if (this.attempt) this.countFailure(this.attempt.node, 'timeout');
     if (this.headersSent) {
       this.finish(this.status);
       this.res.destroy();
@@ -124,17 +124,12 @@ export class Exchange {
 
   attemptFailed(attempt: Attempt, error: Error & { code?: string }): void {
     if (this.done) return;
-    const timedOut = TIMEOUT_CODES.has(error.code ?? '');
     if (error instanceof BodyTooLargeError) {
       this.res.shouldKeepAlive = false;
       this.fail(413, ErrorCode.BodyTooLarge, error.message);
       return;
     }
-    if (this.app.nodes.includes(attempt.node)) {
-      if (attempt.node.recordTrafficFailure(describeFailure(error), this.deps.thresholds)) {
-        this.app.refreshHealthy();
-      }
-    }
+    this.countFailure(attempt.node, describeFailure(error));
     if (this.headersSent) {
       this.res.destroy(error);
       this.finish(this.status);
@@ -147,14 +142,13 @@ export class Exchange {
         return;
       }
     }
-    if (timedOut)
-      this.fail(
-        504,
-        ErrorCode.UpstreamTimeout,
-        `The node did not answer within ${this.app.settings.timeout_ms} ms`,
-      );
-    else
-      this.fail(502, ErrorCode.UpstreamUnreachable, `Could not reach a node of ${this.app.name}`);
+    this.fail(502, ErrorCode.UpstreamUnreachable, `Could not reach a node of ${this.app.name}`);
+  }
+
+  private countFailure(node: LiveNode, error: string): void {
+    if (this.app.nodes.includes(node) && node.recordTrafficFailure(error, this.deps.thresholds)) {
+      this.app.refreshHealthy();
+    }
   }
 
   private mayRetry(attempt: Attempt): boolean {
@@ -193,15 +187,14 @@ export class Exchange {
     this.upstreamStartedAt = performance.now();
     this.attempt = new Attempt(this, node);
     node.activeRequests++;
-    const timeout = this.app.settings.timeout_ms;
     node.pool.dispatch(
       {
         path: this.path,
         method: this.req.method as Dispatcher.HttpMethod,
         headers: this.headers,
         body: this.body,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
+        headersTimeout: 0,
+        bodyTimeout: 0,
       },
       this.attempt,
     );
