@@ -22,7 +22,10 @@ describe('Apps and nodes (management)', () => {
 
   it('creates an app with its first node and shows it with defaults', async () => {
     const name = uniqueAppName();
-    const created = await request(t.server).post(`/api/apps/${name}`).set(owner.auth).send(node.body());
+    const created = await request(t.server)
+      .post(`/api/apps/${name}`)
+      .set(owner.auth)
+      .send(node.body());
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ status_code: 201, description: name });
 
@@ -59,22 +62,27 @@ describe('Apps and nodes (management)', () => {
   it('refuses a taken name with 409 "02", whoever owns it', async () => {
     const name = await createApp(t.server, owner, [node]);
     for (const user of [owner, other]) {
-      const res = await request(t.server).post(`/api/apps/${name}`).set(user.auth).send(node.body());
+      const res = await request(t.server)
+        .post(`/api/apps/${name}`)
+        .set(user.auth)
+        .send(node.body());
       expect(res.status).toBe(409);
       expect(res.body.error).toBe('02');
     }
   });
 
-  it.each([
-    ['-starts-with-dash'],
-    ['has.dot'],
-    ['x'.repeat(64)],
-  ])('refuses the app name %s with 400 "01"', async (name) => {
-    const res = await request(t.server).post(`/api/apps/${name}`).set(owner.auth).send(node.body());
-    expect(res.status).toBe(400);
-    expect(res.body.error).toBe('01');
-    expect(res.body.description).toContain('app');
-  });
+  it.each([['-starts-with-dash'], ['has.dot'], ['x'.repeat(64)]])(
+    'refuses the app name %s with 400 "01"',
+    async (name) => {
+      const res = await request(t.server)
+        .post(`/api/apps/${name}`)
+        .set(owner.auth)
+        .send(node.body());
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('01');
+      expect(res.body.description).toContain('app');
+    },
+  );
 
   it.each([
     [{ host: 'http://x.com', port: 80, statuspath: '/h' }, 'host'],
@@ -87,7 +95,10 @@ describe('Apps and nodes (management)', () => {
     [{ host: '127.0.0.1', port: 80, statuspath: '/h', weight: 101 }, 'weight'],
     [{ host: { $ne: null }, port: 80, statuspath: '/h' }, 'host'],
   ])('refuses the node %j with 400 "01" naming %s', async (body, field) => {
-    const res = await request(t.server).post(`/api/apps/${uniqueAppName()}`).set(owner.auth).send(body);
+    const res = await request(t.server)
+      .post(`/api/apps/${uniqueAppName()}`)
+      .set(owner.auth)
+      .send(body);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('01');
     expect(res.body.description).toContain(field);
@@ -121,7 +132,10 @@ describe('Apps and nodes (management)', () => {
 
   it('registers nodes idempotently: 201 then 200 with the statuspath updated', async () => {
     const name = uniqueAppName();
-    const first = await request(t.server).post(`/api/nodes/${name}`).set(owner.auth).send(node.body());
+    const first = await request(t.server)
+      .post(`/api/nodes/${name}`)
+      .set(owner.auth)
+      .send(node.body());
     expect(first.status).toBe(201);
     expect(first.body.description).toBe(`127.0.0.1:${node.port}`);
     const again = await request(t.server)
@@ -138,7 +152,9 @@ describe('Apps and nodes (management)', () => {
   it('registers the same node concurrently without duplicates', async () => {
     const name = uniqueAppName();
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => request(t.server).post(`/api/nodes/${name}`).set(owner.auth).send(node.body())),
+      Array.from({ length: 8 }, () =>
+        request(t.server).post(`/api/nodes/${name}`).set(owner.auth).send(node.body()),
+      ),
     );
     const statuses = answers.map((res) => res.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -147,14 +163,17 @@ describe('Apps and nodes (management)', () => {
     expect(view.body.nodes).toHaveLength(1);
   });
 
-  it("answers 403 \"06\" on someone else's app and 404 \"02\" on an unknown one", async () => {
+  it('answers 403 "06" on someone else\'s app and 404 "02" on an unknown one', async () => {
     const name = await createApp(t.server, owner, [node]);
     const attempts = [
       request(t.server).get(`/api/apps/${name}`).set(other.auth),
       request(t.server).patch(`/api/apps/${name}`).set(other.auth).send({ retries: 2 }),
       request(t.server).delete(`/api/apps/${name}`).set(other.auth),
       request(t.server).post(`/api/nodes/${name}`).set(other.auth).send(node.body()),
-      request(t.server).delete(`/api/nodes/${name}`).set(other.auth).send({ host: node.host, port: node.port }),
+      request(t.server)
+        .delete(`/api/nodes/${name}`)
+        .set(other.auth)
+        .send({ host: node.host, port: node.port }),
     ];
     for (const res of await Promise.all(attempts)) {
       expect(res.status).toBe(403);
@@ -164,7 +183,10 @@ describe('Apps and nodes (management)', () => {
     for (const res of await Promise.all([
       request(t.server).get(`/api/apps/${missing}`).set(owner.auth),
       request(t.server).delete(`/api/apps/${missing}`).set(owner.auth),
-      request(t.server).delete(`/api/nodes/${missing}`).set(owner.auth).send({ host: node.host, port: node.port }),
+      request(t.server)
+        .delete(`/api/nodes/${missing}`)
+        .set(owner.auth)
+        .send({ host: node.host, port: node.port }),
     ])) {
       expect(res.status).toBe(404);
       expect(res.body.error).toBe('02');
@@ -227,7 +249,10 @@ describe('Apps and nodes (management)', () => {
       expect(res.body.error).toBe('01');
       expect(res.body.description).toContain(field);
     }
-    const cleared = await request(t.server).patch(`/api/apps/${name}`).set(owner.auth).send({ rate_limit: null });
+    const cleared = await request(t.server)
+      .patch(`/api/apps/${name}`)
+      .set(owner.auth)
+      .send({ rate_limit: null });
     expect(cleared.body.settings.rate_limit).toBeNull();
   });
 
@@ -255,13 +280,44 @@ describe('Apps and nodes (management)', () => {
     await request(t.server).post(`/api/apps/${name}`).set(other.auth).send(node.body()).expect(201);
   });
 
+  it('checks the node policy again when connecting, for nodes named by hostname', async () => {
+    const strict = await startTestApp(
+      { JWT_SECRET: t.config.jwtSecret, NODE_DENY_CIDRS: '127.0.0.0/8,::1/128' },
+      t.mongodbUri,
+    );
+    try {
+      const name = uniqueAppName();
+      await request(t.server)
+        .post(`/api/apps/${name}`)
+        .set(owner.auth)
+        .send({ host: 'localhost', port: node.port, statuspath: '/health' })
+        .expect(201);
+      await request(t.server).get(`/api/balance/${name}/`).expect(200);
+      await waitFor(
+        async () => (await request(strict.server).get(`/api/balance/${name}/`)).status !== 404,
+        2000,
+      );
+      const refused = await request(strict.server).get(`/api/balance/${name}/`);
+      expect(refused.status).toBe(502);
+      expect(refused.body.error).toBe('04');
+    } finally {
+      await strict.app.close();
+    }
+  });
+
   it('lets a second gateway on the same database see changes within 2 seconds', async () => {
     const second = await startTestApp({ JWT_SECRET: t.config.jwtSecret }, t.mongodbUri);
     try {
       const name = await createApp(t.server, owner, [node]);
-      await waitFor(async () => (await request(second.server).get(`/api/balance/${name}`)).status === 200, 2000);
+      await waitFor(
+        async () => (await request(second.server).get(`/api/balance/${name}`)).status === 200,
+        2000,
+      );
       await request(t.server).delete(`/api/apps/${name}`).set(owner.auth).expect(200);
-      await waitFor(async () => (await request(second.server).get(`/api/balance/${name}`)).status === 404, 2000);
+      await waitFor(
+        async () => (await request(second.server).get(`/api/balance/${name}`)).status === 404,
+        2000,
+      );
     } finally {
       await second.app.close();
     }

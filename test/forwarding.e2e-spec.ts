@@ -268,16 +268,7 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     });
     const name = await createApp(t.server, user, [trickle], { timeout_ms: 400 });
     const started = Date.now();
-    const outcome = await new Promise<string>((resolve) => {
-      httpRequest(`${t.url}/api/balance/${name}/`, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve('complete'));
-        res.on('error', () => resolve('aborted'));
-        res.on('aborted', () => resolve('aborted'));
-      })
-        .on('error', () => resolve('aborted'))
-        .end();
-    });
+    const outcome = await downloadOutcome(`${t.url}/api/balance/${name}/`);
     expect(outcome).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(3000);
     await trickle.close();
@@ -306,16 +297,7 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       setTimeout(() => res.socket?.destroy(), 50);
     });
     const name = await createApp(t.server, user, [flaky]);
-    const outcome = await new Promise<string>((resolve) => {
-      httpRequest(`${t.url}/api/balance/${name}/`, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolve('complete'));
-        res.on('error', () => resolve('aborted'));
-        res.on('aborted', () => resolve('aborted'));
-      })
-        .on('error', () => resolve('aborted'))
-        .end();
-    });
+    const outcome = await downloadOutcome(`${t.url}/api/balance/${name}/`);
     expect(outcome).toBe('aborted');
     await flaky.close();
   });
@@ -381,6 +363,19 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       .expect(200);
   });
 });
+
+function downloadOutcome(url: string): Promise<'complete' | 'aborted'> {
+  return new Promise((resolve) => {
+    httpRequest(url, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => resolve('complete'));
+      res.on('error', () => resolve('aborted'));
+      res.on('aborted', () => resolve('aborted'));
+    })
+      .on('error', () => resolve('aborted'))
+      .end();
+  });
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
