@@ -33,7 +33,6 @@ function onResponseClose(this: ServerResponse): void {
 export class Exchange {
   private readonly startedAt = performance.now();
   private body: Body = null;
-  private tried: Set<string> | undefined;
   private nodesTried: string[] = [];
   private attempt: Attempt | null = null;
   private upstreamStartedAt = 0;
@@ -163,8 +162,10 @@ export class Exchange {
 
   private pick(): LiveNode | undefined {
     const hashKey = this.app.settings.strategy === 'consistent-hash' ? this.hashKey() : undefined;
-    return this.app.strategy.pick(this.app.healthy, { hashKey, exclude: this.tried }) as
-      LiveNode | undefined;
+    return this.app.strategy.pick(this.app.healthy, {
+      hashKey,
+      exclude: this.nodesTried.length > 0 ? new Set(this.nodesTried) : undefined,
+    }) as LiveNode | undefined;
   }
 
   private hashKey(): string | undefined {
@@ -179,7 +180,6 @@ export class Exchange {
       this.fail(503, ErrorCode.NoHealthyNode, `App ${this.app.name} has no healthy node`);
       return;
     }
-    (this.tried ??= new Set()).add(node.id);
     this.nodesTried.push(node.id);
     if (this.body instanceof StreamedRequestBody && this.nodesTried.length > 1) {
       this.body = this.body.fresh();
