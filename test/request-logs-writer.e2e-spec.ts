@@ -9,7 +9,8 @@ import { EmbeddedServer, startEmbeddedServer } from '../src/database/embedded-se
 import { bucketIndex } from '../src/request-logs/latency-histogram';
 import { RequestLogEntry } from '../src/request-logs/request-log-entry';
 import { RequestLogRetention } from '../src/request-logs/request-log-retention';
-import { RequestLogDocument, RequestLogStore } from '../src/request-logs/request-log-store';
+import { LogBatch } from '../src/request-logs/log-batch';
+import { MongoRequestLogStore, RequestLogStore } from '../src/request-logs/request-log-store';
 import { RequestLogWriter } from '../src/request-logs/request-log-writer';
 import { RequestLogsService } from '../src/request-logs/request-logs.service';
 import { RequestLog } from '../src/request-logs/schemas/request-log.schema';
@@ -26,7 +27,6 @@ function entry(appId: string, overrides: Partial<RequestLogEntry> = {}): Request
   return {
     date: new Date(),
     appId,
-    ownerId: 'owner-1',
     method: 'GET',
     path: '/items',
     endPoint: '127.0.0.1:9001',
@@ -126,7 +126,6 @@ describe('Request-log writer against the real database', () => {
     expect(doc).toMatchObject({
       date: e.date,
       appId,
-      ownerId: 'owner-1',
       method: 'GET',
       path: '/items',
       endPoint: null,
@@ -146,6 +145,31 @@ describe('Request-log writer against the real database', () => {
     );
   });
 
+  it('stores the same documents as BSON bytes and through insertMany, and takes a batch twice', async () => {
+    const batchOf = (appId: string) => {
+      const batch = new LogBatch();
+      batch.append(entry(appId, { path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 }));
+      batch.append(entry(appId, { endPoint: null, upstreamTimeMs: null, nodesTried: [] }));
+      batch.append(
+        entry(appId, { bytesOut: 5_000_000_000, attempts: 2, nodesTried: ['a:1', 'b:2'] }),
+      );
+      return batch;
+    };
+    const viaSequence = t.app.get(RequestLogStore);
+    const viaInsertMany = new MongoRequestLogStore(logs, stats, null);
+    for (const store of [viaSequence, viaInsertMany]) {
+      const appId = newAppId();
+      const batch = batchOf(appId);
+      await store.insertLogs(batch);
+      await store.insertLogs(batch);
+      const stored = await logs.find({ appId }).sort({ _id: 1 }).lean();
+      expect(stored).toEqual(batch.documents());
+      expect(stored[0]).toMatchObject({ path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 });
+      expect(stored[1]).toMatchObject({ endPoint: null, upstreamTimeMs: null, nodesTried: [] });
+      expect(stored[2]).toMatchObject({ bytesOut: 5_000_000_000, nodesTried: ['a:1', 'b:2'] });
+    }
+  });
+
   it('keeps two entries that share a client-supplied request id', async () => {
     const appId = newAppId();
     writer.record(entry(appId, { requestId: 'client-chosen-id' }));
@@ -157,22 +181,23 @@ describe('Request-log writer against the real database', () => {
   it('does not duplicate a batch retried after its acknowledgement was lost, whole or in part', async () => {
     const store = t.app.get(RequestLogStore);
     const insert = store.insertLogs.bind(store);
-    const attempts: RequestLogDocument[][] = [];
+    const attempts: string[][] = [];
+    const idsOf = (batch: LogBatch) => batch.documents().map((doc) => String(doc._id));
     const spy = jest
       .spyOn(store, 'insertLogs')
-      .mockImplementationOnce(async (docs) => {
-        attempts.push(docs);
-        await insert(docs); // the database took the whole batch...
+      .mockImplementationOnce(async (batch) => {
+        attempts.push(idsOf(batch));
+        await insert(batch); // the database took the whole batch...
         throw new Error('simulated: connection reset before the reply');
       })
-      .mockImplementationOnce(async (docs) => {
-        attempts.push(docs);
-        await insert(docs.slice(0, 40)); // ...or only part of it
+      .mockImplementationOnce(async (batch) => {
+        attempts.push(idsOf(batch));
+        await logs.collection.insertMany(batch.documents().slice(0, 40)); // ...or only part of it
         throw new Error('simulated: connection reset half-way');
       })
-      .mockImplementation(async (docs) => {
-        attempts.push(docs);
-        return insert(docs);
+      .mockImplementation(async (batch) => {
+        attempts.push(idsOf(batch));
+        return insert(batch);
       });
     try {
       const appId = newAppId();
@@ -184,9 +209,7 @@ describe('Request-log writer against the real database', () => {
       const ids = (await logs.find({ appId }, { _id: 1 }).lean()).map((doc) => String(doc._id));
       expect(new Set(ids).size).toBe(250);
       expect(attempts.length).toBeGreaterThanOrEqual(5); // 3 batches + 2 retries
-      expect(attempts[1].map((doc) => String(doc._id))).toEqual(
-        attempts[0].map((doc) => String(doc._id)),
-      );
+      expect(attempts[1]).toEqual(attempts[0]);
       const after = writer.counters();
       expect(after.written - before.written).toBe(250);
       expect(after.buffered).toBe(0);

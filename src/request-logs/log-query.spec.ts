@@ -62,7 +62,6 @@ describe('toLogDto', () => {
       toLogDto({
         date: new Date('2026-01-01T10:00:00.123Z'),
         appId: 'a',
-        ownerId: 'o',
         method: 'GET',
         path: '/x',
         endPoint: null,

@@ -1,7 +1,6 @@
 export interface RequestLogEntry {
   date: Date;
   appId: string;
-  ownerId: string;
   method: string;
   path: string;
   endPoint: string | null;

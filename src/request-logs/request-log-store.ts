@@ -1,21 +1,19 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
-import { RequestLogEntry } from './request-log-entry';
+import { Model } from 'mongoose';
+import { DOCUMENT_SEQUENCE_CLASS, DocumentSequenceClass } from './document-sequence';
+import { LogBatch } from './log-batch';
 import { rollupUpdate, RollupIncrement } from './rollups';
 import { RequestLog } from './schemas/request-log.schema';
 import { RequestStat } from './schemas/request-stat.schema';
-
-/** A log entry as stored: the entry's fields plus the `_id` the writer gave it. */
-export type RequestLogDocument = RequestLogEntry & { _id: Types.ObjectId };
 
 /**
  * Where RequestLogWriter puts batches. Both methods either resolve (everything is stored) or reject (the
  * writer keeps the batch and retries it later), and must not wait for a connection indefinitely.
  */
 export abstract class RequestLogStore {
-  /** Inserts the documents; documents already stored (same `_id`, from an earlier attempt) count as stored. */
-  abstract insertLogs(docs: RequestLogDocument[]): Promise<void>;
+  /** Inserts the batch; documents already stored (same `_id`, from an earlier attempt) count as stored. */
+  abstract insertLogs(batch: LogBatch): Promise<void>;
 
   /** Applies `$inc` upserts to the per-minute rollups. Not idempotent: call once per successful batch. */
   abstract applyRollups(increments: RollupIncrement[]): Promise<void>;
@@ -23,26 +21,57 @@ export abstract class RequestLogStore {
 
 const MAX_DUPLICATE_ROUNDS = 3;
 
+/**
+ * Sends a batch's BSON bytes as they are, in an `insert` command whose documents are an OP_MSG document
+ * sequence, so the driver neither serialises nor measures them again. Without the driver's DocumentSequence
+ * class it decodes the batch and uses insertMany.
+ */
 @Injectable()
 export class MongoRequestLogStore extends RequestLogStore implements OnModuleInit {
+  private readonly logger = new Logger(MongoRequestLogStore.name);
+
   constructor(
     @InjectModel(RequestLog.name) private readonly logs: Model<RequestLog>,
     @InjectModel(RequestStat.name) private readonly stats: Model<RequestStat>,
+    @Inject(DOCUMENT_SEQUENCE_CLASS)
+    private readonly documentSequence: DocumentSequenceClass | null,
   ) {
     super();
   }
 
   async onModuleInit(): Promise<void> {
+    if (!this.documentSequence) {
+      this.logger.warn(
+        'The MongoDB driver has no DocumentSequence: request logs are inserted with insertMany',
+      );
+    }
     await Promise.all([this.logs.createIndexes(), this.stats.createIndexes()]);
   }
 
-  async insertLogs(docs: RequestLogDocument[]): Promise<void> {
-    if (docs.length === 0) return;
+  async insertLogs(batch: LogBatch): Promise<void> {
+    if (batch.count === 0) return;
+    if (!this.documentSequence) return this.insertDecoded(batch);
+    const db = this.logs.db.db;
+    if (!db) throw new Error('not connected to the database');
+    const documents = new this.documentSequence('documents');
+    documents.push({}, batch.bytes());
+    // Native driver: no hydration, no validation; ordered:false so one bad document does not stop the rest.
+    const reply = (await db.command({
+      insert: this.logs.collection.collectionName,
+      documents,
+      ordered: false,
+    })) as InsertReply;
+    const failed = reply.writeErrors?.length || reply.writeConcernError;
+    if (failed && !onlyDuplicatesOf({ ...reply, insertedCount: reply.n }, batch.count)) {
+      throw new Error(`request-log insert failed: ${describeReply(reply)}`);
+    }
+  }
+
+  private async insertDecoded(batch: LogBatch): Promise<void> {
     try {
-      // Native driver: no hydration, no validation; ordered:false so one bad document does not stop the rest.
-      await this.logs.collection.insertMany(docs, { ordered: false });
+      await this.logs.collection.insertMany(batch.documents(), { ordered: false });
     } catch (error) {
-      if (!onlyDuplicatesOf(error, docs.length)) throw error;
+      if (!onlyDuplicatesOf(error, batch.count)) throw error;
     }
   }
 
@@ -64,6 +93,18 @@ export class MongoRequestLogStore extends RequestLogStore implements OnModuleIni
       }
     }
   }
+}
+
+interface InsertReply {
+  n?: number;
+  writeErrors?: { index?: number; code?: number; errmsg?: string }[];
+  writeConcernError?: { code?: number; errmsg?: string };
+}
+
+function describeReply(reply: InsertReply): string {
+  const first = reply.writeErrors?.find((e) => e.code !== 11000) ?? reply.writeErrors?.[0];
+  const error = first ?? reply.writeConcernError;
+  return `${reply.writeErrors?.length ?? 0} write errors, first: ${error?.code} ${error?.errmsg}`;
 }
 
 interface BulkErrorLike {

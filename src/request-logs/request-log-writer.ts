@@ -6,12 +6,12 @@ import {
   OnApplicationBootstrap,
   Optional,
 } from '@nestjs/common';
-import { Types } from 'mongoose';
 import { AppConfig } from '../config/app-config';
+import { LogBatch } from './log-batch';
 import { RequestLogEntry } from './request-log-entry';
-import { RequestLogDocument, RequestLogStore } from './request-log-store';
+import { RequestLogStore } from './request-log-store';
 import { RingBuffer } from './ring-buffer';
-import { buildRollups, RollupIncrement } from './rollups';
+import { RollupIncrement } from './rollups';
 
 /** Timings that are not configuration, injectable so that tests can shorten them. */
 export interface RequestLogWriterTuning {
@@ -54,17 +54,21 @@ export interface RequestLogCounters {
 }
 
 const MAX_REMEMBERED_DELETED_APPS = 100_000;
+/** A batch is sent once it holds this much, whatever LOG_BATCH_SIZE says (a command's limit is 48 MB). */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+const TYPICAL_ENTRY_BYTES = 320;
 
 /**
  * Collects the request-log entries handed over by the forwarding proxy and writes them in batches.
  *
- * record() only appends to a bounded in-memory queue: no I/O, no promise, no throw. A single pump, started by
- * a timer every LOG_FLUSH_INTERVAL_MS or as soon as LOG_BATCH_SIZE entries wait, takes one batch at a time,
- * gives each entry its `_id` once, and inserts the batch with `insertMany({ ordered: false })`. A failed batch
- * is kept and retried with exponential backoff (capped at retryMaxMs); retrying can never duplicate an entry
- * because its `_id` does not change and documents already present are counted as written. The per-minute
- * rollups of a batch are applied once its logs are stored; they are retried too, so a rollup write whose
- * acknowledgement is lost is counted twice (stats may over-count in that rare case; logs never duplicate).
+ * record() encodes the entry straight into the BSON of the batch being filled (see LogBatch) and adds it to
+ * the batch's rollups: no I/O, no promise, no throw, and nothing left for the garbage collector to trace. A
+ * single pump, started by a timer every LOG_FLUSH_INTERVAL_MS or as soon as a batch holds LOG_BATCH_SIZE
+ * entries, inserts one batch at a time (`ordered: false`). A failed batch is kept and retried with exponential
+ * backoff (capped at retryMaxMs); retrying can never duplicate an entry because its `_id` was fixed when it was
+ * recorded and documents already present are counted as written. The per-minute rollups of a batch are applied
+ * once its logs are stored; they are retried too, so a rollup write whose acknowledgement is lost is counted
+ * twice (stats may over-count in that rare case; logs never duplicate).
  *
  * When the queue holds LOG_BUFFER_MAX entries (including the batch in flight), new entries are dropped and
  * counted: the oldest ones, kept, form an unbroken history from the start of an outage.
@@ -76,11 +80,15 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private readonly enabled: boolean;
   private readonly batchSize: number;
   private readonly bufferMax: number;
-  private readonly queue: RingBuffer<RequestLogEntry>;
+  private readonly batchCapacity: number;
+  private readonly sealed: RingBuffer<LogBatch>;
   private readonly deletedApps = new Map<string, number>();
   private readonly deletedAppMemoryMs: number;
 
-  private inFlight: RequestLogDocument[] | null = null;
+  private filling: LogBatch | null = null;
+  /** Entries in `filling` and `sealed`. */
+  private queuedCount = 0;
+  private inFlight: LogBatch | null = null;
   private pendingRollups = new Map<string, RollupIncrement>();
   private rollupFailures = 0;
 
@@ -110,7 +118,8 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     this.enabled = config.logEnabled;
     this.batchSize = config.logBatchSize;
     this.bufferMax = config.logBufferMax;
-    this.queue = new RingBuffer(this.bufferMax, Math.min(this.bufferMax, 4096));
+    this.batchCapacity = Math.min(this.batchSize * TYPICAL_ENTRY_BYTES, MAX_BATCH_BYTES);
+    this.sealed = new RingBuffer(this.bufferMax, 16);
     this.deletedAppMemoryMs = config.logRetentionDays * 86_400_000;
   }
 
@@ -123,15 +132,20 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
         this.closed ||
         typeof entry !== 'object' ||
         entry === null ||
-        this.bufferedCount() >= this.bufferMax ||
-        !this.queue.push(entry)
+        this.bufferedCount() >= this.bufferMax
       ) {
         this.droppedCount++;
         return;
       }
-      if (this.queue.size >= this.batchSize) this.kick();
+      const batch = (this.filling ??= new LogBatch(this.batchCapacity));
+      batch.append(entry);
+      this.queuedCount++;
+      if (batch.count >= this.batchSize || batch.byteLength >= MAX_BATCH_BYTES) {
+        this.seal();
+        this.kick();
+      }
     } catch {
-      // Nothing above can throw in practice; the proxy must never see it if it does.
+      this.droppedCount++; // an entry whose fields cannot even be read (a throwing getter, say)
     }
   }
 
@@ -193,10 +207,12 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     this.closed = true;
     this.clearRetryTimer();
     // A batch still being sent (the wait ran out) stays counted as buffered: it may yet be written.
-    let left = this.queue.size;
-    this.queue.take(left);
+    let left = this.queuedCount;
+    this.sealed.take(this.sealed.size);
+    this.filling = null;
+    this.queuedCount = 0;
     if (this.inFlight !== null && this.pumping === null) {
-      left += this.inFlight.length;
+      left += this.inFlight.count;
       this.inFlight = null;
     }
     this.droppedCount += left;
@@ -241,7 +257,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private bufferedCount(): number {
-    return this.queue.size + (this.inFlight?.length ?? 0);
+    return this.queuedCount + (this.inFlight?.count ?? 0);
   }
 
   private settled(): boolean {
@@ -289,20 +305,19 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private async pump(): Promise<void> {
     for (;;) {
       let logsStored = false;
-      if (this.inFlight === null && this.queue.size > 0) this.inFlight = this.takeBatch();
+      if (this.inFlight === null && this.queuedCount > 0) this.inFlight = this.takeBatch();
       if (this.inFlight !== null) {
-        const docs = this.withoutDeletedApps(this.inFlight);
-        this.inFlight = docs;
-        if (docs.length > 0) await this.call(this.store.insertLogs(docs));
+        const batch = this.withoutDeletedApps(this.inFlight);
+        this.inFlight = batch;
+        if (batch.count > 0) await this.call(this.store.insertLogs(batch));
         this.inFlight = null;
-        this.writtenCount += docs.length;
-        this.mergeRollups(buildRollups(docs));
-        logsStored = docs.length > 0;
+        this.writtenCount += batch.count;
+        this.mergeRollups(batch.rollups.increments());
+        logsStored = batch.count > 0;
       }
       await this.applyPendingRollups(logsStored);
       const draining = this.writtenCount + this.discardedCount < this.drainTarget;
-      const more =
-        this.queue.size >= this.batchSize || (this.queue.size > 0 && (this.tickMissed || draining));
+      const more = this.sealed.size > 0 || (this.queuedCount > 0 && (this.tickMissed || draining));
       this.tickMissed = false;
       if (!more || this.closed) return;
     }
@@ -332,27 +347,22 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private takeBatch(): RequestLogDocument[] {
-    const entries = this.queue.take(this.batchSize);
-    const docs: RequestLogDocument[] = [];
-    for (const entry of entries) {
-      if (this.deletedApps.has(entry.appId)) {
-        this.discardedCount++;
-        continue;
-      }
-      try {
-        docs.push(toDocument(entry));
-      } catch {
-        this.droppedCount++; // an entry whose fields cannot even be read (a throwing getter, say)
-      }
-    }
-    return docs;
+  private seal(): void {
+    if (this.filling === null) return;
+    this.sealed.push(this.filling);
+    this.filling = null;
   }
 
-  private withoutDeletedApps(docs: RequestLogDocument[]): RequestLogDocument[] {
-    if (this.deletedApps.size === 0) return docs;
-    const kept = docs.filter((doc) => !this.deletedApps.has(doc.appId));
-    this.discardedCount += docs.length - kept.length;
+  private takeBatch(): LogBatch {
+    if (this.sealed.size === 0) this.seal();
+    const [batch] = this.sealed.take(1);
+    this.queuedCount -= batch.count;
+    return batch;
+  }
+
+  private withoutDeletedApps(batch: LogBatch): LogBatch {
+    const kept = batch.without(this.deletedApps);
+    this.discardedCount += batch.count - kept.count;
     return kept;
   }
 
@@ -429,34 +439,6 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
       this.deletedApps.delete(appId);
     }
   }
-}
-
-/** Copies the entry's fields (and only them) into the stored shape, with sane values for anything missing. */
-function toDocument(entry: RequestLogEntry): RequestLogDocument {
-  const date =
-    entry.date instanceof Date && !Number.isNaN(entry.date.getTime()) ? entry.date : new Date();
-  return {
-    _id: new Types.ObjectId(),
-    date,
-    appId: String(entry.appId),
-    ownerId: String(entry.ownerId),
-    method: String(entry.method),
-    path: String(entry.path),
-    endPoint: entry.endPoint ? String(entry.endPoint) : null,
-    responseCode: finite(entry.responseCode),
-    totalTimeMs: finite(entry.totalTimeMs),
-    upstreamTimeMs: entry.upstreamTimeMs == null ? null : finite(entry.upstreamTimeMs),
-    requestId: String(entry.requestId),
-    clientIp: String(entry.clientIp),
-    attempts: finite(entry.attempts),
-    nodesTried: Array.isArray(entry.nodesTried) ? entry.nodesTried.map(String) : [],
-    bytesIn: finite(entry.bytesIn),
-    bytesOut: finite(entry.bytesOut),
-  };
-}
-
-function finite(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { DOCUMENT_SEQUENCE_CLASS, findDocumentSequenceClass } from './document-sequence';
 import { MongoRequestLogStore, RequestLogStore } from './request-log-store';
 import { RequestLogRetention } from './request-log-retention';
 import { RequestLogWriter } from './request-log-writer';
@@ -20,6 +21,7 @@ import { RequestStat, RequestStatSchema } from './schemas/request-stat.schema';
     ]),
   ],
   providers: [
+    { provide: DOCUMENT_SEQUENCE_CLASS, useFactory: findDocumentSequenceClass },
     { provide: RequestLogStore, useClass: MongoRequestLogStore },
     RequestLogWriter,
     RequestLogsService,

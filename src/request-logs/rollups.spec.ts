@@ -1,9 +1,9 @@
 import { BUCKET_KEYS, bucketIndex } from './latency-histogram';
 import {
-  buildRollups,
   OVERALL_NODE,
+  RollupAccumulator,
+  RollupIncrement,
   rollupUpdate,
-  RollupSource,
   StoredRollup,
   summarizeRollups,
   windowStart,
@@ -11,7 +11,15 @@ import {
 
 const at = (iso: string) => new Date(iso);
 
-function source(overrides: Partial<RollupSource> = {}): RollupSource {
+interface Source {
+  appId: string;
+  date: Date;
+  endPoint: string | null;
+  responseCode: number;
+  totalTimeMs: number;
+}
+
+function source(overrides: Partial<Source> = {}): Source {
   return {
     appId: 'app1',
     date: at('2026-01-01T10:00:30.500Z'),
@@ -22,7 +30,15 @@ function source(overrides: Partial<RollupSource> = {}): RollupSource {
   };
 }
 
-describe('buildRollups', () => {
+function buildRollups(sources: Source[]): RollupIncrement[] {
+  const accumulator = new RollupAccumulator();
+  for (const s of sources) {
+    accumulator.add(s.appId, s.date.getTime(), s.endPoint, s.responseCode, s.totalTimeMs);
+  }
+  return accumulator.increments();
+}
+
+describe('RollupAccumulator', () => {
   it('adds each entry to its overall and its node rollup for the minute', () => {
     const increments = buildRollups([
       source(),

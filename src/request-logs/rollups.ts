@@ -7,17 +7,11 @@ import {
   emptyCounts,
   percentile,
 } from './latency-histogram';
-import { RequestLogEntry } from './request-log-entry';
 
 export const OVERALL_NODE = '';
 const MINUTE_MS = 60_000;
 
 export const WINDOW_MINUTES: Record<StatsWindow, number> = { '5m': 5, '1h': 60, '1d': 1440 };
-
-export type RollupSource = Pick<
-  RequestLogEntry,
-  'appId' | 'date' | 'endPoint' | 'responseCode' | 'totalTimeMs'
->;
 
 /** What one flushed batch adds to one (app, minute, node) rollup document. */
 export interface RollupIncrement {
@@ -34,41 +28,73 @@ export function truncateToMinute(date: Date): Date {
   return new Date(Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS);
 }
 
-/** Overall, an error is a 5xx answer or a request no node answered; per node, a 5xx answer from it. */
-export function isOverallError(entry: Pick<RequestLogEntry, 'endPoint' | 'responseCode'>): boolean {
-  return entry.responseCode >= 500 || !entry.endPoint;
+/**
+ * Sums entries into one increment per (app, minute, overall) and (app, minute, node), as they come.
+ * Overall, an error is a 5xx answer or a request no node answered; per node, a 5xx answer from it.
+ */
+export class RollupAccumulator {
+  private readonly byMinute = new Map<number, Map<string, Map<string, RollupIncrement>>>();
+
+  add(
+    appId: string,
+    epochMs: number,
+    endPoint: string | null,
+    responseCode: number,
+    totalTimeMs: number,
+  ): void {
+    const minuteMs = Math.floor(epochMs / MINUTE_MS) * MINUTE_MS;
+    let byApp = this.byMinute.get(minuteMs);
+    if (!byApp) {
+      byApp = new Map();
+      this.byMinute.set(minuteMs, byApp);
+    }
+    let byNode = byApp.get(appId);
+    if (!byNode) {
+      byNode = new Map();
+      byApp.set(appId, byNode);
+    }
+    const latency = Number.isFinite(totalTimeMs) ? Math.max(0, totalTimeMs) : 0;
+    const bucket = bucketIndex(latency);
+    const error = responseCode >= 500;
+    addTo(byNode, appId, minuteMs, OVERALL_NODE, bucket, latency, error || !endPoint);
+    if (endPoint) addTo(byNode, appId, minuteMs, endPoint, bucket, latency, error);
+  }
+
+  increments(): RollupIncrement[] {
+    const all: RollupIncrement[] = [];
+    for (const byApp of this.byMinute.values()) {
+      for (const byNode of byApp.values()) all.push(...byNode.values());
+    }
+    return all;
+  }
 }
 
-/** Groups a batch into one increment per (app, minute, overall) and (app, minute, node). */
-export function buildRollups(entries: Iterable<RollupSource>): RollupIncrement[] {
-  const byKey = new Map<string, RollupIncrement>();
-  const add = (entry: RollupSource, minute: Date, node: string, error: boolean) => {
-    const key = `${entry.appId}\u0000${minute.getTime()}\u0000${node}`;
-    let increment = byKey.get(key);
-    if (!increment) {
-      increment = {
-        appId: entry.appId,
-        minute,
-        node,
-        requests: 0,
-        errors: 0,
-        maxMs: 0,
-        counts: emptyCounts(),
-      };
-      byKey.set(key, increment);
-    }
-    const latency = Number.isFinite(entry.totalTimeMs) ? Math.max(0, entry.totalTimeMs) : 0;
-    increment.requests++;
-    if (error) increment.errors++;
-    increment.maxMs = Math.max(increment.maxMs, latency);
-    increment.counts[bucketIndex(latency)]++;
-  };
-  for (const entry of entries) {
-    const minute = truncateToMinute(entry.date);
-    add(entry, minute, OVERALL_NODE, isOverallError(entry));
-    if (entry.endPoint) add(entry, minute, entry.endPoint, entry.responseCode >= 500);
+function addTo(
+  byNode: Map<string, RollupIncrement>,
+  appId: string,
+  minuteMs: number,
+  node: string,
+  bucket: number,
+  latency: number,
+  error: boolean,
+): void {
+  let increment = byNode.get(node);
+  if (!increment) {
+    increment = {
+      appId,
+      minute: new Date(minuteMs),
+      node,
+      requests: 0,
+      errors: 0,
+      maxMs: 0,
+      counts: emptyCounts(),
+    };
+    byNode.set(node, increment);
   }
-  return [...byKey.values()];
+  increment.requests++;
+  if (error) increment.errors++;
+  if (latency > increment.maxMs) increment.maxMs = latency;
+  increment.counts[bucket]++;
 }
 
 /** The `updateOne` of a bulkWrite that applies an increment (upsert, `$inc` and `$max` only). */

@@ -216,7 +216,6 @@ export class Exchange {
     this.deps.logs.record({
       date: new Date(),
       appId: this.app.id,
-      ownerId: this.app.ownerId,
       method: this.req.method as string,
       path: pathWithoutQuery(this.path),
       endPoint: this.endPoint,

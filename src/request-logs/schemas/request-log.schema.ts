@@ -24,9 +24,6 @@ export class RequestLog {
   appId: string;
 
   @Prop({ required: true })
-  ownerId: string;
-
-  @Prop({ required: true })
   method: string;
 
   @Prop({ required: true })

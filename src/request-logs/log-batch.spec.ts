@@ -1,0 +1,83 @@
+import { LogBatch } from './log-batch';
+import { RequestLogEntry } from './request-log-entry';
+
+function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
+  return {
+    date: new Date('2026-01-01T10:00:00.000Z'),
+    appId: 'app1',
+    method: 'GET',
+    path: '/items',
+    endPoint: '127.0.0.1:8080',
+    responseCode: 200,
+    totalTimeMs: 4.5,
+    upstreamTimeMs: 3,
+    requestId: 'req-1',
+    clientIp: '127.0.0.1',
+    attempts: 1,
+    nodesTried: ['127.0.0.1:8080'],
+    bytesIn: 0,
+    bytesOut: 10,
+    ...overrides,
+  };
+}
+
+describe('LogBatch', () => {
+  it('stores every field of the entry, with an _id given once', () => {
+    const batch = new LogBatch(16);
+    const e = entry();
+    batch.append(e);
+    batch.append(entry({ requestId: 'req-2', endPoint: null, upstreamTimeMs: null }));
+    const docs = batch.documents();
+    expect(batch.count).toBe(2);
+    expect(docs[0]).toEqual({ _id: docs[0]._id, ...e });
+    expect(docs[1]).toMatchObject({ requestId: 'req-2', endPoint: null, upstreamTimeMs: null });
+    expect(batch.documents().map(String)).toEqual(docs.map(String));
+    expect(String(docs[0]._id)).not.toBe(String(docs[1]._id));
+  });
+
+  it('writes sane values for fields of the wrong type', () => {
+    const batch = new LogBatch();
+    const malformed = { appId: 7, date: 'yesterday', totalTimeMs: 'slow', nodesTried: 'x' };
+    batch.append(malformed as unknown as RequestLogEntry);
+    const [doc] = batch.documents();
+    expect(doc.date).toBeInstanceOf(Date);
+    expect(doc).toMatchObject({ appId: '7', totalTimeMs: 0, nodesTried: [], endPoint: null });
+  });
+
+  it('keeps nothing of an entry that throws while being read', () => {
+    const batch = new LogBatch();
+    batch.append(entry({ requestId: 'kept' }));
+    const throwing = entry();
+    Object.defineProperty(throwing, 'bytesOut', {
+      get() {
+        throw new Error('unreadable');
+      },
+    });
+    expect(() => batch.append(throwing)).toThrow('unreadable');
+    batch.append(entry({ requestId: 'also kept' }));
+    expect(batch.documents().map((doc) => doc.requestId)).toEqual(['kept', 'also kept']);
+    expect(batch.rollups.increments()[0].requests).toBe(2);
+  });
+
+  it('leaves out the entries of given apps, keeping the others byte for byte', () => {
+    const batch = new LogBatch();
+    ['a', 'gone', 'b', 'gone'].forEach((appId, i) =>
+      batch.append(entry({ appId, requestId: `r${i}` })),
+    );
+    expect(batch.without(new Map())).toBe(batch);
+    expect(batch.without(new Map([['other', 1]]))).toBe(batch);
+    const kept = batch.without(new Map([['gone', 1]]));
+    expect(kept.count).toBe(2);
+    const before = batch.documents();
+    expect(kept.documents()).toEqual([before[0], before[2]]);
+  });
+
+  it('sums its entries into per-minute rollups', () => {
+    const batch = new LogBatch();
+    batch.append(entry({ totalTimeMs: 3 }));
+    batch.append(entry({ responseCode: 502, totalTimeMs: 40 }));
+    const overall = batch.rollups.increments().find((i) => i.node === '');
+    expect(overall).toMatchObject({ appId: 'app1', requests: 2, errors: 1, maxMs: 40 });
+    expect(overall?.minute).toEqual(new Date('2026-01-01T10:00:00.000Z'));
+  });
+});

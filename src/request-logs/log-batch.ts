@@ -1,0 +1,122 @@
+import { mongo, Types } from 'mongoose';
+import { BsonWriter } from './bson-writer';
+import { RequestLogEntry } from './request-log-entry';
+import { RollupAccumulator } from './rollups';
+
+/** A log entry as stored: the entry's fields plus the `_id` it was given when recorded. */
+export type StoredRequestLog = RequestLogEntry & { _id: Types.ObjectId };
+
+/**
+ * Request-log entries already encoded as the BSON documents to insert, one after the other, plus what the
+ * writer needs without decoding them: each entry's app (to leave out apps deleted meanwhile) and the
+ * per-minute rollups of the batch. An entry is encoded when it is recorded and its `_id` is fixed then, so
+ * a batch that is sent again after a lost acknowledgement cannot store an entry twice; holding bytes rather
+ * than objects keeps buffered entries out of the garbage collector's way.
+ */
+export class LogBatch {
+  private readonly writer: BsonWriter;
+  private readonly appIds: string[] = [];
+  private readonly ends: number[] = [];
+
+  constructor(
+    initialCapacity?: number,
+    readonly rollups = new RollupAccumulator(),
+  ) {
+    this.writer = new BsonWriter(initialCapacity);
+  }
+
+  get count(): number {
+    return this.appIds.length;
+  }
+
+  get byteLength(): number {
+    return this.writer.length;
+  }
+
+  /** The documents, back to back: the payload of an OP_MSG document sequence. */
+  bytes(): Buffer {
+    return this.writer.bytes();
+  }
+
+  /**
+   * Encodes one entry, with sane values for fields of the wrong type. If reading the entry throws, nothing
+   * of it is kept and the error is passed on.
+   */
+  append(entry: RequestLogEntry): void {
+    const start = this.writer.length;
+    try {
+      const w = this.writer;
+      const date = validDate(entry.date);
+      const appId = String(entry.appId);
+      const endPoint = entry.endPoint ? String(entry.endPoint) : null;
+      const responseCode = finite(entry.responseCode);
+      const totalTimeMs = finite(entry.totalTimeMs);
+      w.startDocument();
+      w.objectId('_id');
+      w.date('date', date);
+      w.string('appId', appId);
+      w.string('method', String(entry.method));
+      w.string('path', String(entry.path));
+      if (endPoint === null) w.null('endPoint');
+      else w.string('endPoint', endPoint);
+      w.number('responseCode', responseCode);
+      w.number('totalTimeMs', totalTimeMs);
+      if (entry.upstreamTimeMs == null) w.null('upstreamTimeMs');
+      else w.number('upstreamTimeMs', finite(entry.upstreamTimeMs));
+      w.string('requestId', String(entry.requestId));
+      w.string('clientIp', String(entry.clientIp));
+      w.number('attempts', finite(entry.attempts));
+      w.stringArray(
+        'nodesTried',
+        Array.isArray(entry.nodesTried) ? entry.nodesTried.map(String) : [],
+      );
+      w.number('bytesIn', finite(entry.bytesIn));
+      w.number('bytesOut', finite(entry.bytesOut));
+      w.endDocument();
+      this.rollups.add(appId, date, endPoint, responseCode, totalTimeMs);
+      this.appIds.push(appId);
+      this.ends.push(w.length);
+    } catch (error) {
+      this.writer.truncate(start);
+      throw error;
+    }
+  }
+
+  /** This batch without the entries of the given apps (itself when it has none of them). */
+  without(appIds: ReadonlyMap<string, unknown>): LogBatch {
+    if (appIds.size === 0 || !this.appIds.some((appId) => appIds.has(appId))) return this;
+    const kept = new LogBatch(this.byteLength, this.rollups);
+    const all = this.writer.bytes();
+    let start = 0;
+    this.appIds.forEach((appId, i) => {
+      const end = this.ends[i];
+      if (!appIds.has(appId)) {
+        kept.writer.raw(all.subarray(start, end));
+        kept.appIds.push(appId);
+        kept.ends.push(kept.writer.length);
+      }
+      start = end;
+    });
+    return kept;
+  }
+
+  /** The entries decoded, as stored. */
+  documents(): StoredRequestLog[] {
+    const all = this.writer.bytes();
+    let start = 0;
+    return this.ends.map((end) => {
+      const document = mongo.BSON.deserialize(all.subarray(start, end)) as StoredRequestLog;
+      start = end;
+      return document;
+    });
+  }
+}
+
+function validDate(value: unknown): number {
+  const ms = value instanceof Date ? value.getTime() : NaN;
+  return Number.isNaN(ms) ? Date.now() : ms;
+}
+
+function finite(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
