@@ -82,7 +82,35 @@ describe('Request logs and stats over HTTP', () => {
     await waitForLogs(name, 1);
     const [failed] = await allLogs(name, 10, '&status=5xx&method=get');
     expect(failed).toMatchObject({ path: '/down', response_code: 502, end_point: null });
+    expect(failed.attempts).toBe((failed.nodes_tried as string[]).length);
+    expect(failed.attempts).toBeGreaterThanOrEqual(1);
     expect(await allLogs(name, 10, '&status=2xx')).toHaveLength(0);
+  });
+
+  it('logs the attempts and the nodes tried, in order, when a request was retried', async () => {
+    const name = await createApp(t.server, owner, [node], { strategy: 'round-robin' });
+    const deadPort = await closedPort();
+    await request(t.server)
+      .post(`/api/nodes/${name}`)
+      .set(owner.auth)
+      .send({ host: '127.0.0.1', port: deadPort, statuspath: '/h' })
+      .expect(201);
+    for (let i = 0; i < 4; i++) await request(t.server).get(`/api/balance/${name}/r`).expect(200);
+    await waitForLogs(name, 4);
+    const logs = await allLogs(name, 10);
+    const alive = `127.0.0.1:${node.port}`;
+    const retried = logs.filter((log) => log.attempts !== 1);
+    expect(retried.length).toBeGreaterThanOrEqual(1); // until passive checks mark the dead node down
+    for (const log of retried) {
+      expect(log).toMatchObject({
+        attempts: 2,
+        nodes_tried: [`127.0.0.1:${deadPort}`, alive],
+        end_point: alive,
+      });
+    }
+    for (const log of logs.filter((l) => l.attempts === 1)) {
+      expect(log).toMatchObject({ nodes_tried: [alive], end_point: alive });
+    }
   });
 
   it('refuses someone else\'s logs with 403 "06", unknown apps with 404 and bad queries with 400', async () => {

@@ -35,7 +35,6 @@ function entry(appId: string, overrides: Partial<RequestLogEntry> = {}): Request
     upstreamTimeMs: 2,
     requestId: randomUUID(),
     clientIp: '127.0.0.1',
-    attempts: 1,
     nodesTried: ['127.0.0.1:9001'],
     bytesIn: 0,
     bytesOut: 42,
@@ -118,7 +117,6 @@ describe('Request-log writer against the real database', () => {
       responseCode: 503,
       upstreamTimeMs: null,
       nodesTried: [],
-      attempts: 0,
     });
     writer.record(e);
     await writer.flush();
@@ -128,20 +126,19 @@ describe('Request-log writer against the real database', () => {
       appId,
       method: 'GET',
       path: '/items',
-      endPoint: null,
       responseCode: 503,
       totalTimeMs: 3,
-      upstreamTimeMs: null,
       requestId: e.requestId,
       clientIp: '127.0.0.1',
-      attempts: 0,
       nodesTried: [],
       bytesIn: 0,
       bytesOut: 42,
     });
+    expect(doc).not.toHaveProperty('endPoint');
+    expect(doc).not.toHaveProperty('upstreamTimeMs');
     const indexes = await logs.collection.listIndexes().toArray();
     expect(indexes.map((index) => index.key)).toEqual(
-      expect.arrayContaining([{ appId: 1, date: -1, _id: -1 }, { requestId: 1 }]),
+      expect.arrayContaining([{ appId: 1, date: -1, _id: -1 }]),
     );
   });
 
@@ -150,9 +147,7 @@ describe('Request-log writer against the real database', () => {
       const batch = new LogBatch();
       batch.append(entry(appId, { path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 }));
       batch.append(entry(appId, { endPoint: null, upstreamTimeMs: null, nodesTried: [] }));
-      batch.append(
-        entry(appId, { bytesOut: 5_000_000_000, attempts: 2, nodesTried: ['a:1', 'b:2'] }),
-      );
+      batch.append(entry(appId, { bytesOut: 5_000_000_000, nodesTried: ['a:1', 'b:2'] }));
       return batch;
     };
     const viaSequence = t.app.get(RequestLogStore);
@@ -165,7 +160,8 @@ describe('Request-log writer against the real database', () => {
       const stored = await logs.find({ appId }).sort({ _id: 1 }).lean();
       expect(stored).toEqual(batch.documents());
       expect(stored[0]).toMatchObject({ path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 });
-      expect(stored[1]).toMatchObject({ endPoint: null, upstreamTimeMs: null, nodesTried: [] });
+      expect(stored[1]).toMatchObject({ nodesTried: [] });
+      expect(stored[1]).not.toHaveProperty('endPoint');
       expect(stored[2]).toMatchObject({ bytesOut: 5_000_000_000, nodesTried: ['a:1', 'b:2'] });
     }
   });

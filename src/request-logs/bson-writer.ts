@@ -5,7 +5,6 @@ const STRING = 0x02;
 const ARRAY = 0x04;
 const OBJECT_ID = 0x07;
 const DATE = 0x09;
-const NULL = 0x0a;
 const INT32 = 0x10;
 
 const INT32_MIN = -0x80000000;
@@ -96,10 +95,6 @@ export class BsonWriter {
     this.reserve(8);
     this.buffer.writeDoubleLE(value, this.offset);
     this.offset += 8;
-  }
-
-  null(key: string): void {
-    this.key(NULL, key);
   }
 
   string(key: string, value: string): void {

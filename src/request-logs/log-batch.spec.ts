@@ -13,7 +13,6 @@ function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
     upstreamTimeMs: 3,
     requestId: 'req-1',
     clientIp: '127.0.0.1',
-    attempts: 1,
     nodesTried: ['127.0.0.1:8080'],
     bytesIn: 0,
     bytesOut: 10,
@@ -22,17 +21,24 @@ function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
 }
 
 describe('LogBatch', () => {
-  it('stores every field of the entry, with an _id given once', () => {
+  it('stores the entry with an _id given once, leaving out what is absent or implied', () => {
     const batch = new LogBatch(16);
-    const e = entry();
-    batch.append(e);
+    const { nodesTried, ...stored } = entry();
+    batch.append({ ...stored, nodesTried });
     batch.append(entry({ requestId: 'req-2', endPoint: null, upstreamTimeMs: null }));
+    batch.append(entry({ requestId: 'req-3', nodesTried: ['10.0.0.9:80', '127.0.0.1:8080'] }));
     const docs = batch.documents();
-    expect(batch.count).toBe(2);
-    expect(docs[0]).toEqual({ _id: docs[0]._id, ...e });
-    expect(docs[1]).toMatchObject({ requestId: 'req-2', endPoint: null, upstreamTimeMs: null });
-    expect(batch.documents().map(String)).toEqual(docs.map(String));
-    expect(String(docs[0]._id)).not.toBe(String(docs[1]._id));
+    expect(batch.count).toBe(3);
+    expect(nodesTried).toEqual([stored.endPoint]);
+    expect(docs[0]).toEqual({ _id: docs[0]._id, ...stored });
+    expect(docs[1]).not.toHaveProperty('endPoint');
+    expect(docs[1]).not.toHaveProperty('upstreamTimeMs');
+    expect(docs[1].nodesTried).toEqual(['127.0.0.1:8080']);
+    expect(docs[2].nodesTried).toEqual(['10.0.0.9:80', '127.0.0.1:8080']);
+    expect(batch.documents().map((doc) => String(doc._id))).toEqual(
+      docs.map((doc) => String(doc._id)),
+    );
+    expect(new Set(docs.map((doc) => String(doc._id))).size).toBe(3);
   });
 
   it('writes sane values for fields of the wrong type', () => {
@@ -41,7 +47,8 @@ describe('LogBatch', () => {
     batch.append(malformed as unknown as RequestLogEntry);
     const [doc] = batch.documents();
     expect(doc.date).toBeInstanceOf(Date);
-    expect(doc).toMatchObject({ appId: '7', totalTimeMs: 0, nodesTried: [], endPoint: null });
+    expect(doc).toMatchObject({ appId: '7', totalTimeMs: 0, nodesTried: [] });
+    expect(doc).not.toHaveProperty('endPoint');
   });
 
   it('keeps nothing of an entry that throws while being read', () => {

@@ -1,10 +1,8 @@
-import { mongo, Types } from 'mongoose';
+import { mongo } from 'mongoose';
 import { BsonWriter } from './bson-writer';
 import { RequestLogEntry } from './request-log-entry';
 import { RollupAccumulator } from './rollups';
-
-/** A log entry as stored: the entry's fields plus the `_id` it was given when recorded. */
-export type StoredRequestLog = RequestLogEntry & { _id: Types.ObjectId };
+import { RequestLog } from './schemas/request-log.schema';
 
 /**
  * Request-log entries already encoded as the BSON documents to insert, one after the other, plus what the
@@ -39,8 +37,8 @@ export class LogBatch {
   }
 
   /**
-   * Encodes one entry, with sane values for fields of the wrong type. If reading the entry throws, nothing
-   * of it is kept and the error is passed on.
+   * Encodes one entry in the stored shape of RequestLog, with sane values for fields of the wrong type. If
+   * reading the entry throws, nothing of it is kept and the error is passed on.
    */
   append(entry: RequestLogEntry): void {
     const start = this.writer.length;
@@ -51,25 +49,21 @@ export class LogBatch {
       const endPoint = entry.endPoint ? String(entry.endPoint) : null;
       const responseCode = finite(entry.responseCode);
       const totalTimeMs = finite(entry.totalTimeMs);
+      const nodesTried = Array.isArray(entry.nodesTried) ? entry.nodesTried.map(String) : [];
       w.startDocument();
       w.objectId('_id');
       w.date('date', date);
       w.string('appId', appId);
       w.string('method', String(entry.method));
       w.string('path', String(entry.path));
-      if (endPoint === null) w.null('endPoint');
-      else w.string('endPoint', endPoint);
+      if (endPoint !== null) w.string('endPoint', endPoint);
       w.number('responseCode', responseCode);
       w.number('totalTimeMs', totalTimeMs);
-      if (entry.upstreamTimeMs == null) w.null('upstreamTimeMs');
-      else w.number('upstreamTimeMs', finite(entry.upstreamTimeMs));
+      if (entry.upstreamTimeMs != null) w.number('upstreamTimeMs', finite(entry.upstreamTimeMs));
       w.string('requestId', String(entry.requestId));
       w.string('clientIp', String(entry.clientIp));
-      w.number('attempts', finite(entry.attempts));
-      w.stringArray(
-        'nodesTried',
-        Array.isArray(entry.nodesTried) ? entry.nodesTried.map(String) : [],
-      );
+      if (nodesTried.length !== 1 || nodesTried[0] !== endPoint)
+        w.stringArray('nodesTried', nodesTried);
       w.number('bytesIn', finite(entry.bytesIn));
       w.number('bytesOut', finite(entry.bytesOut));
       w.endDocument();
@@ -101,11 +95,11 @@ export class LogBatch {
   }
 
   /** The entries decoded, as stored. */
-  documents(): StoredRequestLog[] {
+  documents(): RequestLog[] {
     const all = this.writer.bytes();
     let start = 0;
     return this.ends.map((end) => {
-      const document = mongo.BSON.deserialize(all.subarray(start, end)) as StoredRequestLog;
+      const document = mongo.BSON.deserialize(all.subarray(start, end)) as RequestLog;
       start = end;
       return document;
     });

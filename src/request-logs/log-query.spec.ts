@@ -64,13 +64,10 @@ describe('toLogDto', () => {
         appId: 'a',
         method: 'GET',
         path: '/x',
-        endPoint: null,
         responseCode: 503,
         totalTimeMs: 1.5,
-        upstreamTimeMs: null,
         requestId: 'r1',
         clientIp: '127.0.0.1',
-        attempts: 0,
         nodesTried: [],
         bytesIn: 0,
         bytesOut: 120,
@@ -90,5 +87,29 @@ describe('toLogDto', () => {
       bytes_in: 0,
       bytes_out: 120,
     });
+  });
+
+  it('gives the nodes tried and attempts that a stored entry implies', () => {
+    const stored = {
+      date: new Date('2026-01-01T10:00:00.123Z'),
+      appId: 'a',
+      method: 'GET',
+      path: '/x',
+      responseCode: 200,
+      totalTimeMs: 1.5,
+      requestId: 'r1',
+      clientIp: '127.0.0.1',
+      bytesIn: 0,
+      bytesOut: 120,
+    };
+    expect(toLogDto({ ...stored, endPoint: 'n1:80', upstreamTimeMs: 1 })).toMatchObject({
+      end_point: 'n1:80',
+      upstream_time_ms: 1,
+      attempts: 1,
+      nodes_tried: ['n1:80'],
+    });
+    expect(
+      toLogDto({ ...stored, endPoint: 'n2:80', nodesTried: ['n1:80', 'n2:80'] }),
+    ).toMatchObject({ attempts: 2, nodes_tried: ['n1:80', 'n2:80'] });
   });
 });

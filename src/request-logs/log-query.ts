@@ -2,7 +2,7 @@ import { ApiError } from '../common/api-error';
 import { CursorPosition, olderThan } from '../common/cursor';
 import { RequestLogDto } from './dto/request-log.dto';
 import { StatusClass } from './dto/request-logs-query.dto';
-import { RequestLogEntry } from './request-log-entry';
+import { RequestLog } from './schemas/request-log.schema';
 
 /** The filters of a log page; RequestLogsQueryDto satisfies it. */
 export interface RequestLogFilters {
@@ -45,7 +45,8 @@ function toDate(value: string | Date, field: string): Date {
   return date;
 }
 
-export function toLogDto(doc: RequestLogEntry): RequestLogDto {
+export function toLogDto(doc: Omit<RequestLog, '_id'>): RequestLogDto {
+  const nodesTried = doc.nodesTried ?? (doc.endPoint ? [doc.endPoint] : []);
   return {
     date: doc.date.toISOString(),
     method: doc.method,
@@ -56,8 +57,8 @@ export function toLogDto(doc: RequestLogEntry): RequestLogDto {
     upstream_time_ms: doc.upstreamTimeMs ?? null,
     request_id: doc.requestId,
     client_ip: doc.clientIp,
-    attempts: doc.attempts,
-    nodes_tried: doc.nodesTried ?? [],
+    attempts: nodesTried.length,
+    nodes_tried: nodesTried,
     bytes_in: doc.bytesIn,
     bytes_out: doc.bytesOut,
   };

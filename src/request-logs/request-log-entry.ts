@@ -1,3 +1,4 @@
+/** A finished balanced request, as the proxy hands it to RequestLogWriter. */
 export interface RequestLogEntry {
   date: Date;
   appId: string;
@@ -9,7 +10,6 @@ export interface RequestLogEntry {
   upstreamTimeMs: number | null;
   requestId: string;
   clientIp: string;
-  attempts: number;
   nodesTried: string[];
   bytesIn: number;
   bytesOut: number;

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { loadConfig } from '../config/app-config';
-import { LogBatch, StoredRequestLog } from './log-batch';
+import { LogBatch } from './log-batch';
 import { RequestLogEntry } from './request-log-entry';
 import { RequestLogStore } from './request-log-store';
 import { RequestLogWriter, RequestLogWriterTuning } from './request-log-writer';
 import { RollupIncrement } from './rollups';
+import { RequestLog } from './schemas/request-log.schema';
 
 class FakeStore extends RequestLogStore {
-  readonly stored = new Map<string, StoredRequestLog>();
-  readonly attempts: StoredRequestLog[][] = [];
+  readonly stored = new Map<string, RequestLog>();
+  readonly attempts: RequestLog[][] = [];
   readonly rollups: RollupIncrement[][] = [];
   failInserts = 0;
   failRollups = 0;
@@ -75,7 +76,6 @@ function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
     upstreamTimeMs: 3,
     requestId: `req-${String(sequence).padStart(6, '0')}`,
     clientIp: '127.0.0.1',
-    attempts: 1,
     nodesTried: ['127.0.0.1:8080'],
     bytesIn: 0,
     bytesOut: 10,

@@ -224,7 +224,6 @@ export class Exchange {
       upstreamTimeMs: this.upstreamTimeMs === null ? null : round(this.upstreamTimeMs),
       requestId: this.requestId,
       clientIp: this.clientIp,
-      attempts: this.nodesTried.length,
       nodesTried: this.nodesTried,
       bytesIn: this.req.socket?.bytesRead ?? 0,
       bytesOut: this.bytesOut,

@@ -4,9 +4,11 @@ import { Types } from 'mongoose';
 export const REQUEST_LOGS_COLLECTION = 'request_logs';
 
 /**
- * One balanced request. Written in batches by RequestLogWriter through the native driver (no hydration);
- * the schema exists for the indexes and for lean reads. `_id` is assigned by the writer when the entry is
- * first put in a batch, so a batch that is retried after an unacknowledged insert cannot create a second copy.
+ * One balanced request, as LogBatch encodes it (the schema exists for the indexes and for lean reads). `_id`
+ * is given when the entry is recorded, so a batch that is retried after an unacknowledged insert cannot
+ * create a second copy. To keep each insert small, what is absent or implied is not stored: `endPoint` and
+ * `upstreamTimeMs` when no node answered, and `nodesTried` when it is just `[endPoint]`; the number of
+ * attempts is the number of nodes tried.
  */
 @Schema({
   collection: REQUEST_LOGS_COLLECTION,
@@ -29,8 +31,8 @@ export class RequestLog {
   @Prop({ required: true })
   path: string;
 
-  @Prop({ type: String, default: null })
-  endPoint: string | null;
+  @Prop({ type: String })
+  endPoint?: string;
 
   @Prop({ required: true })
   responseCode: number;
@@ -38,8 +40,8 @@ export class RequestLog {
   @Prop({ required: true })
   totalTimeMs: number;
 
-  @Prop({ type: Number, default: null })
-  upstreamTimeMs: number | null;
+  @Prop({ type: Number })
+  upstreamTimeMs?: number;
 
   @Prop({ required: true })
   requestId: string;
@@ -47,11 +49,8 @@ export class RequestLog {
   @Prop({ required: true })
   clientIp: string;
 
-  @Prop({ required: true })
-  attempts: number;
-
-  @Prop({ type: [String], default: [] })
-  nodesTried: string[];
+  @Prop({ type: [String], default: undefined })
+  nodesTried?: string[];
 
   @Prop({ required: true })
   bytesIn: number;
@@ -63,5 +62,3 @@ export class RequestLog {
 export const RequestLogSchema = SchemaFactory.createForClass(RequestLog);
 // The page query: one app, newest first, (date, _id) as a total order for the cursor.
 RequestLogSchema.index({ appId: 1, date: -1, _id: -1 });
-// Look-up by request id (X-Request-Id). Not unique: clients may send their own request ids and reuse them.
-RequestLogSchema.index({ requestId: 1 });
