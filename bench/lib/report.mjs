@@ -96,7 +96,7 @@ function environmentLines() {
       (config.repeat > 1 ? ` × ${config.repeat} rounds (warm-up in the first)` : '') +
       '; ' +
       `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}` +
-      (config.targets.includes('gateway') && !config.mongoUri
+      (config.targets.some((t) => t.startsWith('gateway')) && !config.mongoUri
         ? `, FerretDB on CPU ${config.dbCpu}`
         : ''),
   ];
@@ -141,8 +141,18 @@ export function report(rows, notes) {
     .filter((r) => r.sidecarCpuPerReq !== undefined)
     .map(
       (r) =>
-        `gateway ${r.size}: FerretDB used ${r.sidecarCpuPerReq.toFixed(1)} CPU µs/req (not counted in the table).`,
+        `${r.target} ${r.size}: FerretDB used ${r.sidecarCpuPerReq.toFixed(1)} CPU µs/req (not counted in the table).`,
     );
+  const logCostNotes = rows
+    .filter((r) => r.target === 'gateway')
+    .flatMap((on) => {
+      const off = rows.find((r) => r.target === 'gateway-nolog' && r.size === on.size);
+      if (!off) return [];
+      return [
+        `request logging ${on.size}: gateway ÷ gateway-nolog = ${fmt.ratio(on.rps / off.rps)} req/s, ` +
+          `${fmt.ratio(on.cpuPerReq / off.cpuPerReq)} CPU µs/req, ${fmt.ratio(on.p99 / off.p99)} p99.`,
+      ];
+    });
   const errorNotes = rows
     .filter((r) => r.errorDetail)
     .map((r) => `errors in ${r.target} ${r.size}: ${r.errorDetail}`);
@@ -162,6 +172,7 @@ export function report(rows, notes) {
     ...[
       ...spreadNote(rows),
       ...notes,
+      ...logCostNotes,
       ...sidecarNotes,
       ...settleNote(rows),
       ...errorNotes,

@@ -1,5 +1,5 @@
 // The things wrk talks to: the two backend nodes and each target in front of
-// them (direct, nginx, reference, gateway), plus a pre-flight check.
+// them (direct, nginx, reference, gateway, gateway-nolog), plus a pre-flight check.
 /* global process, fetch, AbortSignal */
 import { join } from 'node:path';
 import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
@@ -69,37 +69,42 @@ const starters = {
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
     return { proc, baseUrl: `http://127.0.0.1:${port}`, statPids: () => [proc.pid] };
   },
-  async gateway(nodes, tmp) {
-    let mongoUri = config.mongoUri;
-    let ferret;
-    if (!mongoUri) {
-      ferret = await startFerretDB({
-        binary: config.ferretdb,
-        dir: join(tmp, 'ferretdb'),
-        port: await freePort(),
-        cpu: config.dbCpu,
-      });
-      mongoUri = ferret.uri;
-      log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
-    }
-    const extraEnv = config.gatewayExtraEnv;
-    const gw = await startGateway({
-      root: ROOT,
-      port: await freePort(),
-      mongoUri,
-      extraEnv,
-      cpu: config.proxyCpu,
-    });
-    const balanced = await setupGateway({ gateway: gw, nodePorts: nodes.map((n) => n.port) });
-    const extra = Object.keys(extraEnv).length ? ` with ${config.gatewayEnv.trim()}` : '';
-    return {
-      ...gw,
-      baseUrl: balanced,
-      sidecar: ferret && { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
-      note: `gateway: node dist/src/main${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.dbCpu}` : 'from MONGODB_URI'}.`,
-    };
-  },
+  gateway: (nodes, tmp) => startGatewayTarget('gateway', nodes, tmp, {}),
+  'gateway-nolog': (nodes, tmp) =>
+    startGatewayTarget('gateway-nolog', nodes, tmp, { LOG_ENABLED: 'false' }),
 };
+
+async function startGatewayTarget(name, nodes, tmp, targetEnv) {
+  let mongoUri = config.mongoUri;
+  let ferret;
+  if (!mongoUri) {
+    ferret = await startFerretDB({
+      binary: config.ferretdb,
+      dir: join(tmp, 'ferretdb'),
+      port: await freePort(),
+      cpu: config.dbCpu,
+    });
+    mongoUri = ferret.uri;
+    log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
+  }
+  const extraEnv = { ...targetEnv, ...config.gatewayExtraEnv };
+  const gw = await startGateway({
+    root: ROOT,
+    port: await freePort(),
+    mongoUri,
+    extraEnv,
+    cpu: config.proxyCpu,
+  });
+  const balanced = await setupGateway({ gateway: gw, nodePorts: nodes.map((n) => n.port) });
+  const assignments = Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`);
+  const extra = assignments.length ? ` with ${assignments.join(' ')}` : '';
+  return {
+    ...gw,
+    baseUrl: balanced,
+    sidecar: ferret && { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
+    note: `${name}: node dist/src/main${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.dbCpu}` : 'from MONGODB_URI'}.`,
+  };
+}
 
 async function getBody(url) {
   const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
