@@ -1,22 +1,23 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 
 export const ARGON2ID_COST = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * Checked instead of a stored hash for unknown emails, so that they take as long as a wrong password.
+ * Its parameters must be ARGON2ID_COST's.
+ */
+export const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$fLSbwqHZPQrxG7J92vAyiQ$/xVbNuYpFJuoR7UzaU9IRkFRF8Cm9POm1QjXn1IeZYI';
+
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
-  private dummyHash: string;
-
-  async onModuleInit(): Promise<void> {
-    this.dummyHash = await this.hash('not-a-real-password');
-  }
-
+export class PasswordHasher {
   hash(password: string): Promise<string> {
     return hash(password, { algorithm: Algorithm.Argon2id, ...ARGON2ID_COST });
   }
 
   async verify(storedHash: string | undefined, password: string): Promise<boolean> {
-    const matches = await verify(storedHash ?? this.dummyHash, password).catch(() => false);
+    const matches = await verify(storedHash ?? DUMMY_HASH, password).catch(() => false);
     return matches && storedHash !== undefined;
   }
 }
