@@ -2,7 +2,7 @@
 // the production build, and its set-up through the public HTTP API.
 /* global process, fetch, AbortSignal */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertAlive, processTree, start, tailOf, waitForHttp, waitForPort } from './procs.mjs';
 
@@ -42,7 +42,15 @@ export function parseEnvAssignments(text = '') {
   return env;
 }
 
-/** Start `node dist/src/main` pinned to `cpu` and wait for GET /health 200. */
+/** The arguments `npm run start:prod` gives node (the script must be `node <args>`). */
+export function startProdArgs(root) {
+  const script = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts['start:prod'];
+  const [command, ...args] = script.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`start:prod must be "node <args>", not "${script}"`);
+  return args;
+}
+
+/** Start the gateway as `npm run start:prod` does, pinned to `cpu`, and wait for GET /health 200. */
 export async function startGateway({ root, port, mongoUri, extraEnv, cpu, timeoutMs = 60_000 }) {
   const main = join(root, 'dist/src/main.js');
   if (!existsSync(main))
@@ -56,12 +64,13 @@ export async function startGateway({ root, port, mongoUri, extraEnv, cpu, timeou
     ...extraEnv,
     PORT: String(port), // the bench picks the port; not overridable
   };
-  const proc = start('gateway', process.execPath, ['dist/src/main'], { cpu, env, cwd: root });
+  const args = startProdArgs(root);
+  const proc = start('gateway', process.execPath, args, { cpu, env, cwd: root });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc, timeoutMs);
   } catch (err) {
     throw new Error(
-      `the gateway did not come up (node dist/src/main, PORT=${port}): ${err.message}`,
+      `the gateway did not come up (node ${args.join(' ')}, PORT=${port}): ${err.message}`,
     );
   }
   return { proc, port, statPids: () => processTree(proc.pid) };

@@ -3,7 +3,7 @@
 /* global process, fetch, AbortSignal */
 import { join } from 'node:path';
 import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
-import { setupGateway, startFerretDB, startGateway } from './gateway.mjs';
+import { setupGateway, startFerretDB, startGateway, startProdArgs } from './gateway.mjs';
 import { startNginx } from './nginx.mjs';
 import { assertAlive, freePort, sleep, start, waitForHttp } from './procs.mjs';
 
@@ -102,7 +102,7 @@ async function startGatewayTarget(name, nodes, tmp, targetEnv) {
     ...gw,
     baseUrl: balanced,
     sidecar: ferret && { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
-    note: `${name}: node dist/src/main${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.dbCpu}` : 'from MONGODB_URI'}.`,
+    note: `${name}: node ${startProdArgs(ROOT).join(' ')}${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.dbCpu}` : 'from MONGODB_URI'}.`,
   };
 }
 
