@@ -80,7 +80,7 @@ async function startGatewayTarget(name, nodes, tmp, targetEnv) {
   if (!mongoUri) {
     ferret = await startFerretDB({
       binary: config.ferretdb,
-      dir: join(tmp, 'ferretdb'),
+      dir: join(tmp, `ferretdb-${name}`),
       port: await freePort(),
       cpu: config.dbCpu,
     });

@@ -67,11 +67,15 @@ export class BsonWriter {
   objectId(key: string): void {
     this.key(OBJECT_ID, key);
     this.reserve(12);
-    this.buffer.writeUInt32BE(Math.floor(Date.now() / 1000) >>> 0, this.offset);
-    PROCESS_BYTES.copy(this.buffer, this.offset + 4);
+    const buffer = this.buffer;
+    const at = this.offset;
+    buffer.writeUInt32BE(Math.floor(Date.now() / 1000) >>> 0, at);
+    for (let i = 0; i < 5; i++) buffer[at + 4 + i] = PROCESS_BYTES[i];
     objectIdCounter = (objectIdCounter + 1) & 0xffffff;
-    this.buffer.writeUIntBE(objectIdCounter, this.offset + 9, 3);
-    this.offset += 12;
+    buffer[at + 9] = objectIdCounter >>> 16;
+    buffer[at + 10] = (objectIdCounter >>> 8) & 0xff;
+    buffer[at + 11] = objectIdCounter & 0xff;
+    this.offset = at + 12;
   }
 
   date(key: string, epochMs: number): void {

@@ -49,7 +49,7 @@ export class LogBatch {
       const endPoint = entry.endPoint ? String(entry.endPoint) : null;
       const responseCode = finite(entry.responseCode);
       const totalTimeMs = finite(entry.totalTimeMs);
-      const nodesTried = Array.isArray(entry.nodesTried) ? entry.nodesTried.map(String) : [];
+      const nodesTried: unknown = entry.nodesTried;
       w.startDocument();
       w.objectId('_id');
       w.date('date', date);
@@ -62,8 +62,9 @@ export class LogBatch {
       if (entry.upstreamTimeMs != null) w.number('upstreamTimeMs', finite(entry.upstreamTimeMs));
       w.string('requestId', String(entry.requestId));
       w.string('clientIp', String(entry.clientIp));
-      if (nodesTried.length !== 1 || nodesTried[0] !== endPoint)
-        w.stringArray('nodesTried', nodesTried);
+      if (!onlyNode(nodesTried, endPoint)) {
+        w.stringArray('nodesTried', Array.isArray(nodesTried) ? nodesTried.map(String) : []);
+      }
       w.number('bytesIn', finite(entry.bytesIn));
       w.number('bytesOut', finite(entry.bytesOut));
       w.endDocument();
@@ -104,6 +105,10 @@ export class LogBatch {
       return document;
     });
   }
+}
+
+function onlyNode(nodesTried: unknown, endPoint: string | null): boolean {
+  return Array.isArray(nodesTried) && nodesTried.length === 1 && nodesTried[0] === endPoint;
 }
 
 function validDate(value: unknown): number {
