@@ -56,7 +56,6 @@ export interface RequestLogCounters {
 const MAX_REMEMBERED_DELETED_APPS = 100_000;
 /** A batch is sent once it holds this much, whatever LOG_BATCH_SIZE says (a command's limit is 48 MB). */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-const TYPICAL_ENTRY_BYTES = 320;
 
 /**
  * Collects the request-log entries handed over by the forwarding proxy and writes them in batches.
@@ -80,7 +79,6 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private readonly enabled: boolean;
   private readonly batchSize: number;
   private readonly bufferMax: number;
-  private readonly batchCapacity: number;
   private readonly sealed: RingBuffer<LogBatch>;
   private readonly deletedApps = new Map<string, number>();
   private readonly deletedAppMemoryMs: number;
@@ -118,7 +116,6 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     this.enabled = config.logEnabled;
     this.batchSize = config.logBatchSize;
     this.bufferMax = config.logBufferMax;
-    this.batchCapacity = Math.min(this.batchSize * TYPICAL_ENTRY_BYTES, MAX_BATCH_BYTES);
     this.sealed = new RingBuffer(this.bufferMax, 16);
     this.deletedAppMemoryMs = config.logRetentionDays * 86_400_000;
   }
@@ -137,7 +134,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
         this.droppedCount++;
         return;
       }
-      const batch = (this.filling ??= new LogBatch(this.batchCapacity));
+      const batch = (this.filling ??= new LogBatch());
       batch.append(entry);
       this.queuedCount++;
       if (batch.count >= this.batchSize || batch.byteLength >= MAX_BATCH_BYTES) {
