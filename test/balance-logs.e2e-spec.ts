@@ -185,3 +185,24 @@ describe('Request logs and stats over HTTP', () => {
     expect(res.text).toMatch(/slb_audit_write_failures_total 0/);
   });
 });
+
+describe('Request logs turned off (LOG_ENABLED=false)', () => {
+  it('forwards, stores no log entry and records nothing', async () => {
+    const t = await startTestApp({ LOG_ENABLED: 'false', LOG_FLUSH_INTERVAL_MS: '50' });
+    const node = await startFakeNode('off');
+    try {
+      const owner = await registerUser(t.server);
+      const name = await createApp(t.server, owner, [node]);
+      await request(t.server).get(`/api/balance/${name}/quiet`).expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const res = await request(t.server).get(`/api/logs/${name}`).set(owner.auth).expect(200);
+      expect(res.body.logs).toEqual([]);
+      const metrics = await request(t.server).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/slb_request_logs_recorded_total 0/);
+      expect(metrics.text).toContain(`slb_requests_total{app="${name}",code="200"} 1`);
+    } finally {
+      await node.close();
+      await t.close();
+    }
+  });
+});

@@ -76,7 +76,8 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RequestLogWriter.name);
   private readonly tuning: RequestLogWriterTuning;
-  private readonly enabled: boolean;
+  /** LOG_ENABLED: when false, record() does nothing and callers need not build entries. */
+  readonly enabled: boolean;
   private readonly batchSize: number;
   private readonly bufferMax: number;
   private readonly sealed: RingBuffer<LogBatch>;

@@ -213,6 +213,7 @@ export class Exchange {
     const totalMs = performance.now() - this.startedAt;
     this.app.traffic.observe(status, totalMs);
     if (this.endPoint !== null) this.attempt?.node.traffic.observe(status, totalMs);
+    if (!this.deps.logs.enabled) return;
     this.deps.logs.record({
       date: new Date(),
       appId: this.app.id,
