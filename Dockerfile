@@ -17,4 +17,4 @@ USER node
 EXPOSE 5000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=8", "dist/src/main"]
+CMD ["node", "--max-semi-space-size=8", "--no-memory-reducer", "dist/src/main"]
