@@ -284,6 +284,33 @@ describe('RequestLogWriter', () => {
     expect(writer.counters()).toMatchObject({ recorded: 4, dropped: 4 });
   });
 
+  it('says on shutdown why entries were left: the last write error, or a database too slow to take them', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const failing = makeWriter({}, { ...FAST, shutdownWaitMs: 100 });
+      failing.store.failInserts = Number.MAX_SAFE_INTEGER;
+      failing.writer.record(entry());
+      await failing.writer.beforeApplicationShutdown();
+      expect(errors).toHaveBeenLastCalledWith(
+        'Shutting down with 1 request-log entries not written: Error: MongoServerSelectionError: connect ECONNREFUSED',
+      );
+
+      const slow = makeWriter({}, { ...FAST, shutdownWaitMs: 100 });
+      slow.store.failInserts = 1;
+      slow.writer.record(entry());
+      await expect(slow.writer.flush()).rejects.toThrow('ECONNREFUSED');
+      await until(() => slow.writer.counters().written === 1);
+      slow.store.insertDelayMs = 1000;
+      slow.writer.record(entry());
+      await slow.writer.beforeApplicationShutdown();
+      expect(errors).toHaveBeenLastCalledWith(
+        'Shutting down with 1 request-log entries not written: the database did not take them within 100 ms',
+      );
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it('does nothing and counts nothing when LOG_ENABLED=false', async () => {
     const { writer, store } = track(makeWriter({ LOG_ENABLED: 'false', LOG_BATCH_SIZE: '1' }));
     writer.onApplicationBootstrap();

@@ -217,7 +217,11 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     const unwritten = left + this.bufferedCount();
     if (unwritten > 0) {
       this.logger.error(
-        `Shutting down with ${unwritten} request-log entries not written: ${describe(this.lastError)}`,
+        `Shutting down with ${unwritten} request-log entries not written: ${
+          this.failing
+            ? describe(this.lastError)
+            : `the database did not take them within ${this.tuning.shutdownWaitMs} ms`
+        }`,
       );
     }
   }
