@@ -7,7 +7,14 @@ import { parseEnvAssignments } from './gateway.mjs';
 
 export const BENCH = dirname(dirname(fileURLToPath(import.meta.url)));
 export const ROOT = dirname(BENCH);
-export const ALL_TARGETS = ['direct', 'nginx', 'reference', 'gateway', 'gateway-nolog'];
+export const ALL_TARGETS = [
+  'direct',
+  'nginx',
+  'reference',
+  'gateway',
+  'gateway-nolog',
+  'gateway-nolog-busy',
+];
 export const SIZES = { '1k': 1024, '100k': 100 * 1024 };
 
 const env = process.env;

@@ -9,9 +9,18 @@ import { nodeRequestCounts } from './targets.mjs';
 import { runWrk } from './wrk.mjs';
 
 export async function measure(target, size, nodes, { warmup = true } = {}) {
+  const settledAfter = config.settle > 0 ? await waitForIdle() : 0;
+  const stopRowLoad = target.rowLoad?.();
+  try {
+    return { ...(await measureRow(target, size, nodes, warmup)), settledAfter };
+  } finally {
+    await stopRowLoad?.();
+  }
+}
+
+async function measureRow(target, size, nodes, warmup) {
   const url = `${target.baseUrl}/${size}`;
   const wrkOpts = { connections: config.connections, cpu: config.loadCpu };
-  const settledAfter = config.settle > 0 ? await waitForIdle() : 0;
   if (warmup && config.warmup > 0) {
     log(`${target.name} ${size}: warm-up ${config.warmup}s`);
     await runWrk(url, { ...wrkOpts, seconds: config.warmup });
@@ -55,6 +64,5 @@ export async function measure(target, size, nodes, { warmup = true } = {}) {
     errorDetail: errors ? await describeErrors(target, url, wrk, served, during) : undefined,
     sidecarCpuPerReq: sideUsage && sideUsage.cpuUs / wrk.requests,
     backgroundPct: otherPct,
-    settledAfter,
   };
 }

@@ -75,6 +75,13 @@ export async function stopAll(graceMs = 3000) {
   killAllNow();
 }
 
+/** SIGTERM one process group we started, SIGKILL it if it is still there after a grace period. */
+export async function stop(proc, graceMs = 3000) {
+  signalGroup(proc.pid, 'SIGTERM');
+  const timeout = new Promise((r) => setTimeout(r, graceMs).unref());
+  if ((await Promise.race([proc.done, timeout])) === undefined) signalGroup(proc.pid, 'SIGKILL');
+}
+
 /** Synchronous last resort (also used from the 'exit' handler). */
 export function killAllNow() {
   // Whole groups, so a leader's leftover children (e.g. nginx workers) go too.

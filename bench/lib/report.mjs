@@ -145,14 +145,16 @@ export function report(rows, notes) {
     );
   const logCostNotes = rows
     .filter((r) => r.target === 'gateway')
-    .flatMap((on) => {
-      const off = rows.find((r) => r.target === 'gateway-nolog' && r.size === on.size);
-      if (!off) return [];
-      return [
-        `request logging ${on.size}: gateway ÷ gateway-nolog = ${fmt.ratio(on.rps / off.rps)} req/s, ` +
-          `${fmt.ratio(on.cpuPerReq / off.cpuPerReq)} CPU µs/req, ${fmt.ratio(on.p99 / off.p99)} p99.`,
-      ];
-    });
+    .flatMap((on) =>
+      ['gateway-nolog', 'gateway-nolog-busy'].flatMap((control) => {
+        const off = rows.find((r) => r.target === control && r.size === on.size);
+        if (!off) return [];
+        return [
+          `request logging ${on.size}: gateway ÷ ${control} = ${fmt.ratio(on.rps / off.rps)} req/s, ` +
+            `${fmt.ratio(on.cpuPerReq / off.cpuPerReq)} CPU µs/req, ${fmt.ratio(on.p99 / off.p99)} p99.`,
+        ];
+      }),
+    );
   const errorNotes = rows
     .filter((r) => r.errorDetail)
     .map((r) => `errors in ${r.target} ${r.size}: ${r.errorDetail}`);

@@ -1,11 +1,12 @@
 // The things wrk talks to: the two backend nodes and each target in front of
-// them (direct, nginx, reference, gateway, gateway-nolog), plus a pre-flight check.
+// them (direct, nginx, reference, gateway, gateway-nolog, gateway-nolog-busy),
+// plus a pre-flight check.
 /* global process, fetch, AbortSignal */
 import { join } from 'node:path';
 import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
 import { setupGateway, startFerretDB, startGateway, startProdArgs } from './gateway.mjs';
 import { startNginx } from './nginx.mjs';
-import { assertAlive, freePort, sleep, start, waitForHttp } from './procs.mjs';
+import { assertAlive, freePort, sleep, start, stop, waitForHttp } from './procs.mjs';
 
 export async function startNodes() {
   const nodes = [];
@@ -37,7 +38,10 @@ export async function nodeRequestCounts(nodes) {
   );
 }
 
-/** Each returns { baseUrl, proc, statPids(), sidecar?, note? }. */
+/**
+ * Each returns { baseUrl, proc, statPids(), sidecar?, note?, rowLoad? }; rowLoad(), when given, starts
+ * extra load for one row and returns an async function that stops it.
+ */
 const starters = {
   async direct(nodes) {
     const [n] = nodes;
@@ -72,7 +76,20 @@ const starters = {
   gateway: (nodes, tmp) => startGatewayTarget('gateway', nodes, tmp, {}),
   'gateway-nolog': (nodes, tmp) =>
     startGatewayTarget('gateway-nolog', nodes, tmp, { LOG_ENABLED: 'false' }),
+  async 'gateway-nolog-busy'(nodes, tmp) {
+    const t = await startGatewayTarget('gateway-nolog-busy', nodes, tmp, { LOG_ENABLED: 'false' });
+    return {
+      ...t,
+      rowLoad: startBusyLoop,
+      note: `${t.note} During its rows a busy loop runs on CPU ${config.loadCpu}, taking about the share of the load core that FerretDB takes in the gateway rows: the control for what logging on costs through the load side alone.`,
+    };
+  },
 };
+
+function startBusyLoop() {
+  const proc = start('busy-loop', process.execPath, ['-e', 'for (;;);'], { cpu: config.loadCpu });
+  return () => stop(proc);
+}
 
 async function startGatewayTarget(name, nodes, tmp, targetEnv) {
   let mongoUri = config.mongoUri;
