@@ -1,4 +1,8 @@
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './hop-by-hop';
+import {
+  downstreamResponseHeaders,
+  switchingProtocolsHead,
+  upstreamRequestHeaders,
+} from './hop-by-hop';
 
 const FORWARDED = {
   clientIp: '203.0.113.9',
@@ -220,5 +224,37 @@ describe('downstreamResponseHeaders', () => {
       'x-request-id',
       'r',
     ]);
+  });
+});
+
+describe('switchingProtocolsHead', () => {
+  it("keeps the node's end-to-end fields and Upgrade value, and sets Connection and our request id", () => {
+    const raw = [
+      'Upgrade',
+      'WebSocket',
+      'Connection',
+      'Upgrade, X-Hop',
+      'X-Hop',
+      'drop me',
+      'Sec-WebSocket-Accept',
+      's3pPLMBiTxaQ9kYGzzhZRbK+xOo=',
+      'Keep-Alive',
+      'timeout=5',
+      'X-Request-Id',
+      'node-made-this-up',
+    ].map((field) => Buffer.from(field, 'latin1'));
+    expect(switchingProtocolsHead(raw, 'websocket', 'req-1')).toBe(
+      'HTTP/1.1 101 Switching Protocols\r\n' +
+        'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n' +
+        'x-request-id: req-1\r\n' +
+        'connection: upgrade\r\n' +
+        'upgrade: WebSocket\r\n\r\n',
+    );
+  });
+
+  it('falls back to the requested protocol when the node names none', () => {
+    expect(switchingProtocolsHead([], 'websocket', 'req-2')).toBe(
+      'HTTP/1.1 101 Switching Protocols\r\nx-request-id: req-2\r\nconnection: upgrade\r\nupgrade: websocket\r\n\r\n',
+    );
   });
 });

@@ -120,3 +120,26 @@ function isDroppedDownstream(role: HeaderRole): boolean {
 function toLatin1(field: RawHeaderField): string {
   return typeof field === 'string' ? field : field.toString('latin1');
 }
+
+/**
+ * The head of a 101 answer for the client, from the node's raw header fields: the end-to-end fields as
+ * downstreamResponseHeaders keeps them, then the Connection and Upgrade fields that a protocol switch needs
+ * (the node's Upgrade value, or the one requested if the node sent none).
+ */
+export function switchingProtocolsHead(
+  raw: readonly RawHeaderField[],
+  requestedProtocol: string,
+  requestId: string,
+): string {
+  let protocol = requestedProtocol;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (toLatin1(raw[i]).toLowerCase() === 'upgrade') {
+      protocol = toLatin1(raw[i + 1]);
+      break;
+    }
+  }
+  const fields = downstreamResponseHeaders(raw, requestId);
+  let head = 'HTTP/1.1 101 Switching Protocols\r\n';
+  for (let i = 0; i < fields.length; i += 2) head += `${fields[i]}: ${fields[i + 1]}\r\n`;
+  return `${head}connection: upgrade\r\nupgrade: ${protocol}\r\n\r\n`;
+}

@@ -18,18 +18,33 @@ function operation(method: string, withPath: boolean) {
       'Forwarded as METHOD /<path>?<query> with the request headers and body, streamed both ways; hop-by-hop ' +
       'headers are removed and X-Forwarded-For/Proto/Host and X-Request-Id are set. The answer is the ' +
       "node's status, headers and body. A refused or reset connection is retried on another node " +
-      '(the app\'s `retries` setting). Public apps need no token; private apps need the owner\'s token.',
+      "(the app's `retries` setting). Public apps need no token; private apps need the owner's token. " +
+      'An upgrade request (a WebSocket handshake: `Connection: Upgrade`, `Upgrade: websocket`) goes the same ' +
+      "way; when the node answers 101 the two connections are joined until either closes, and the request's " +
+      'log entry (status 101, the whole session as its total time) is written then.',
     security: [{}, { bearer: [] }],
     parameters: [
       { name: 'app', in: 'path', required: true, schema: { type: 'string' } },
       ...(withPath
-        ? [{ name: 'path', in: 'path', required: true, schema: { type: 'string' }, description: 'Forwarded path' }]
+        ? [
+            {
+              name: 'path',
+              in: 'path',
+              required: true,
+              schema: { type: 'string' },
+              description: 'Forwarded path',
+            },
+          ]
         : []),
     ],
     responses: {
       default: { description: "The node's answer, as it is" },
+      101: {
+        description:
+          'The node switched protocols (upgrade requests): the connection is now a tunnel to it',
+      },
       401: errorResponse('Private app without a valid token (error "05")'),
-      403: errorResponse("Private app, someone else's token (error \"06\")"),
+      403: errorResponse('Private app, someone else\'s token (error "06")'),
       404: errorResponse('Unknown app (error "02")'),
       413: errorResponse('Body larger than MAX_PROXY_BODY (error "08")'),
       502: errorResponse('Every attempt to reach a node failed (error "04")'),
@@ -40,7 +55,9 @@ function operation(method: string, withPath: boolean) {
 }
 
 function pathItem(withPath: boolean): PathItem {
-  return Object.fromEntries(METHODS.map((method) => [method, operation(method, withPath)])) as PathItem;
+  return Object.fromEntries(
+    METHODS.map((method) => [method, operation(method, withPath)]),
+  ) as PathItem;
 }
 
 export function balancePaths(): Record<string, PathItem> {

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { type Duplex, finished } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
-import { downstreamResponseHeaders } from '../../../libs/gateway-core/src/hop-by-hop';
+import {
+  downstreamResponseHeaders,
+  switchingProtocolsHead,
+} from '../../../libs/gateway-core/src/hop-by-hop';
 import type { RequestLogWriter } from '../../request-logs/request-log-writer';
 import { describeFailure } from '../health/health-checker';
 import type { LiveApp } from '../registry/live-app';
@@ -12,9 +17,17 @@ import { BodyTooLargeError, StreamedRequestBody } from './request-body';
 export interface ExchangeDeps {
   thresholds: HealthThresholds;
   logs: RequestLogWriter;
+  /** How to close each open tunnel, for shutdown. */
+  tunnels: Set<() => void>;
 }
 
 type Body = Buffer | StreamedRequestBody | null;
+
+/** What an upgrade request (a WebSocket handshake) asks for, and the bytes that came after its headers. */
+export interface UpgradeRequest {
+  protocol: string;
+  head: Buffer;
+}
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const CLIENT_CLOSED_REQUEST = 499;
@@ -53,6 +66,7 @@ export class Exchange {
     private readonly clientIp: string,
     readonly path: string,
     readonly headers: string[],
+    private readonly upgrade: UpgradeRequest | null = null,
   ) {
     (res as ExchangeResponse)[EXCHANGE] = this;
     res.on('close', onResponseClose);
@@ -98,6 +112,51 @@ export class Exchange {
     this.status = status;
     this.endPoint = attempt.node.id;
     this.res.writeHead(status, downstreamResponseHeaders(raw, this.requestId));
+  }
+
+  /**
+   * The node switched protocols: the client gets its 101 and the two sockets are piped together until either
+   * closes. The log entry is written then, with the whole session as its total time; the node counts as busy
+   * for least-connections meanwhile.
+   */
+  openTunnel(attempt: Attempt, status: number, raw: Buffer[], upstream: Duplex): void {
+    if (this.done || this.upgrade === null) {
+      upstream.destroy();
+      attempt.release();
+      return;
+    }
+    clearTimeout(this.deadline);
+    this.upstreamTimeMs = performance.now() - this.upstreamStartedAt;
+    this.headersSent = true;
+    this.status = status;
+    this.endPoint = attempt.node.id;
+    attempt.node.recordTrafficSuccess();
+    const client = this.res.socket as Socket;
+    this.res.detachSocket(client);
+    client.write(switchingProtocolsHead(raw, this.upgrade.protocol, this.requestId));
+    const headBytes = client.bytesWritten;
+    if (this.upgrade.head.length > 0) upstream.write(this.upgrade.head);
+    upstream.on('error', ignore);
+    upstream.pipe(client);
+    client.pipe(upstream);
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
+      this.deps.tunnels.delete(close);
+      this.bytesOut = client.bytesWritten - headBytes;
+      upstream.destroy();
+      client.destroy();
+      attempt.release();
+      this.finish(status);
+    };
+    this.deps.tunnels.add(close);
+    upstream.once('close', close);
+    client.once('close', close);
+    // Once either side has finished sending, the other gets what is left and the tunnel closes: a peer that
+    // ignores the half-close cannot hold it open.
+    upstream.once('end', () => finished(client, { readable: false }, close));
+    client.once('end', () => finished(upstream, { readable: false }, close));
   }
 
   get isDone(): boolean {
@@ -193,6 +252,7 @@ export class Exchange {
         method: this.req.method as Dispatcher.HttpMethod,
         headers: this.headers,
         body: this.body,
+        upgrade: this.upgrade?.protocol,
         headersTimeout: 0,
         bodyTimeout: 0,
       },
@@ -263,19 +323,23 @@ class Attempt implements Dispatcher.DispatchHandler {
     return this.exchange.write(chunk, this.resume);
   }
 
+  onUpgrade(statusCode: number, headers: Buffer[], socket: Duplex): void {
+    this.exchange.openTunnel(this, statusCode, headers, socket);
+  }
+
   onComplete(): void {
-    this.settle();
+    this.release();
     this.exchange.complete(this);
   }
 
   onError(error: Error): void {
-    this.settle();
+    this.release();
     this.exchange.attemptFailed(this, error);
   }
 
   private resume: () => void = () => undefined;
 
-  private settle(): void {
+  release(): void {
     if (this.settled) return;
     this.settled = true;
     this.node.activeRequests--;
@@ -286,6 +350,8 @@ function pathWithoutQuery(path: string): string {
   const query = path.indexOf('?');
   return query === -1 ? path : path.slice(0, query);
 }
+
+function ignore(): void {}
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;

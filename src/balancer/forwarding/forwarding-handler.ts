@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
 import { upstreamRequestHeaders } from '../../../libs/gateway-core/src/hop-by-hop';
 import { ClientIpResolver } from '../../common/client-ip';
@@ -11,16 +12,17 @@ import { SlidingWindowLimiter } from '../../../libs/gateway-core/src/sliding-win
 import { API_KEY_HEADER, hashApiKey } from '../api-keys/api-key-hash';
 import { AppRegistry } from '../registry/app-registry';
 import type { LiveApp } from '../registry/live-app';
-import { Exchange, ExchangeDeps } from './exchange';
+import { Exchange, ExchangeDeps, UpgradeRequest } from './exchange';
 import { PrivateAccess } from './private-access';
 import { sendProxyError } from './proxy-error';
 import { readSmallBody, StreamedRequestBody } from './request-body';
+import { responseOnSocket } from './response-on-socket';
 
 export const BALANCE_PREFIX = '/api/balance';
 const REPLAYABLE_BODY_LIMIT = 64 * 1024;
 
 @Injectable()
-export class ForwardingHandler {
+export class ForwardingHandler implements OnModuleDestroy {
   private readonly deps: ExchangeDeps;
 
   constructor(
@@ -31,7 +33,12 @@ export class ForwardingHandler {
     health: HealthChecker,
     logs: RequestLogWriter,
   ) {
-    this.deps = { thresholds: health.thresholds, logs };
+    this.deps = { thresholds: health.thresholds, logs, tunnels: new Set() };
+  }
+
+  /** Open tunnels would keep the server from closing: they end here, and their log entries are flushed after. */
+  onModuleDestroy(): void {
+    for (const close of [...this.deps.tunnels]) close();
   }
 
   private refusedByRateLimit(
@@ -41,7 +48,9 @@ export class ForwardingHandler {
     clientIp: string,
     requestId: string,
   ): boolean {
-    const decision = (app.rateLimiter as SlidingWindowLimiter).hit(rateLimitKey(app, req, clientIp));
+    const decision = (app.rateLimiter as SlidingWindowLimiter).hit(
+      rateLimitKey(app, req, clientIp),
+    );
     if (decision.allowed) return false;
     req.resume();
     const reset = String(decision.resetSeconds);
@@ -59,46 +68,21 @@ export class ForwardingHandler {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    const requestId = requestIdOf(req);
-    const url = req.url as string;
-    const nameStart = BALANCE_PREFIX.length + 1;
-    let nameEnd = nameStart;
-    while (nameEnd < url.length && url[nameEnd] !== '/' && url[nameEnd] !== '?') nameEnd++;
-    const app = url[nameStart - 1] === '/' ? this.registry.get(url.slice(nameStart, nameEnd)) : undefined;
-    if (!app) {
-      req.resume();
-      sendProxyError(res, 404, ErrorCode.NotFoundOrExists, 'Unknown app', requestId);
-      return;
-    }
-    if (app.settings.private) {
-      const verdict = this.access.check(app, req);
-      if (verdict !== 'allowed') {
-        req.resume();
-        if (verdict === 'forbidden') {
-          sendProxyError(res, 403, ErrorCode.Forbidden, 'This app is private to its owner', requestId);
-        } else {
-          sendProxyError(res, 401, ErrorCode.Unauthorized, 'This app is private: send its owner\'s token', requestId);
-        }
-        return;
-      }
-    }
-    const clientIp = this.clientIps.resolve(req);
-    if (app.rateLimiter && this.refusedByRateLimit(app, req, res, clientIp, requestId)) return;
+    const target = this.admit(req, res);
+    if (target === null) return;
     const length = bodyLength(req);
     if (length > this.config.maxProxyBody) {
       res.shouldKeepAlive = false;
-      sendProxyError(res, 413, ErrorCode.BodyTooLarge, `Body larger than ${this.config.maxProxyBody} bytes`, requestId);
+      sendProxyError(
+        res,
+        413,
+        ErrorCode.BodyTooLarge,
+        `Body larger than ${this.config.maxProxyBody} bytes`,
+        target.requestId,
+      );
       return;
     }
-    const rest = url.slice(nameEnd);
-    const path = rest.length === 0 ? '/' : rest[0] === '?' ? `/${rest}` : rest;
-    const headers = upstreamRequestHeaders(req.rawHeaders, {
-      clientIp,
-      proto: 'http',
-      host: req.headers.host,
-      requestId,
-    });
-    const exchange = new Exchange(this.deps, app, req, res, requestId, clientIp, path, headers);
+    const exchange = this.exchange(target, req, res, null);
     if (length === 0) {
       exchange.start(null);
     } else if (length > 0 && length <= REPLAYABLE_BODY_LIMIT) {
@@ -110,6 +94,86 @@ export class ForwardingHandler {
       exchange.start(new StreamedRequestBody(req, this.config.maxProxyBody));
     }
   }
+
+  /**
+   * An HTTP upgrade (a WebSocket handshake, typically) on a balance route: the same checks as a request, then
+   * the node's 101 answer opens a tunnel between the two sockets; any other answer is passed on as it is.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const res = responseOnSocket(req, socket);
+    const target = this.admit(req, res);
+    if (target === null) return;
+    this.exchange(target, req, res, { protocol: req.headers.upgrade as string, head }).start(null);
+  }
+
+  private exchange(
+    target: Admitted,
+    req: IncomingMessage,
+    res: ServerResponse,
+    upgrade: UpgradeRequest | null,
+  ): Exchange {
+    const { app, requestId, clientIp, path, headers } = target;
+    return new Exchange(this.deps, app, req, res, requestId, clientIp, path, headers, upgrade);
+  }
+
+  /** Finds the app and applies its access and rate-limit rules, answering the client itself when refused. */
+  private admit(req: IncomingMessage, res: ServerResponse): Admitted | null {
+    const requestId = requestIdOf(req);
+    const url = req.url as string;
+    const nameStart = BALANCE_PREFIX.length + 1;
+    let nameEnd = nameStart;
+    while (nameEnd < url.length && url[nameEnd] !== '/' && url[nameEnd] !== '?') nameEnd++;
+    const app =
+      url[nameStart - 1] === '/' ? this.registry.get(url.slice(nameStart, nameEnd)) : undefined;
+    if (!app) {
+      req.resume();
+      sendProxyError(res, 404, ErrorCode.NotFoundOrExists, 'Unknown app', requestId);
+      return null;
+    }
+    if (app.settings.private) {
+      const verdict = this.access.check(app, req);
+      if (verdict !== 'allowed') {
+        req.resume();
+        if (verdict === 'forbidden') {
+          sendProxyError(
+            res,
+            403,
+            ErrorCode.Forbidden,
+            'This app is private to its owner',
+            requestId,
+          );
+        } else {
+          sendProxyError(
+            res,
+            401,
+            ErrorCode.Unauthorized,
+            "This app is private: send its owner's token",
+            requestId,
+          );
+        }
+        return null;
+      }
+    }
+    const clientIp = this.clientIps.resolve(req);
+    if (app.rateLimiter && this.refusedByRateLimit(app, req, res, clientIp, requestId)) return null;
+    const rest = url.slice(nameEnd);
+    const path = rest.length === 0 ? '/' : rest[0] === '?' ? `/${rest}` : rest;
+    const headers = upstreamRequestHeaders(req.rawHeaders, {
+      clientIp,
+      proto: 'http',
+      host: req.headers.host,
+      requestId,
+    });
+    return { app, requestId, clientIp, path, headers };
+  }
+}
+
+interface Admitted {
+  app: LiveApp;
+  requestId: string;
+  clientIp: string;
+  path: string;
+  headers: string[];
 }
 
 function rateLimitKey(app: LiveApp, req: IncomingMessage, clientIp: string): string {
