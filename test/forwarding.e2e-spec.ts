@@ -29,6 +29,8 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       .set('X-Custom', 'kept')
       .set('X-Request-Id', 'client-id-1')
       .set('Host', 'shop.example.com')
+      .set('X-Forwarded-Proto', 'https')
+      .set('X-Forwarded-Host', 'spoofed.example.com')
       .send({ hello: 'world' });
     expect(res.status).toBe(200);
     expect(res.headers['x-node']).toBe('a');

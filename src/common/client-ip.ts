@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 
+/** The client's address, and whether the X-Forwarded-* fields of the request may be believed (TRUSTED_PROXIES). */
 export class ClientIpResolver {
   private readonly trusted = new BlockList();
   private readonly hasTrusted: boolean;
@@ -14,8 +15,13 @@ export class ClientIpResolver {
     this.hasTrusted = trustedProxies.length > 0;
   }
 
+  /** True when the request came straight from one of TRUSTED_PROXIES, whose X-Forwarded-* fields then count. */
+  fromTrustedProxy(req: IncomingMessage): boolean {
+    return this.hasTrusted && this.isTrusted(peerAddress(req));
+  }
+
   resolve(req: IncomingMessage): string {
-    const peer = normalize(req.socket.remoteAddress ?? '');
+    const peer = peerAddress(req);
     if (!this.hasTrusted || !this.isTrusted(peer)) return peer;
     const forwarded = req.headers['x-forwarded-for'];
     if (typeof forwarded !== 'string') return peer;
@@ -32,6 +38,11 @@ export class ClientIpResolver {
     const family = isIP(address);
     return family !== 0 && this.trusted.check(address, family === 6 ? 'ipv6' : 'ipv4');
   }
+}
+
+/** The address the request's connection comes from, IPv4-mapped IPv6 written as IPv4. */
+export function peerAddress(req: IncomingMessage): string {
+  return normalize(req.socket.remoteAddress ?? '');
 }
 
 function normalize(address: string): string {

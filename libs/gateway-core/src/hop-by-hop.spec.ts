@@ -5,7 +5,7 @@ import {
 } from './hop-by-hop';
 
 const FORWARDED = {
-  clientIp: '203.0.113.9',
+  peerIp: '203.0.113.9',
   proto: 'https',
   host: 'api.example.com',
   requestId: 'req-1',
@@ -93,7 +93,7 @@ describe('upstreamRequestHeaders', () => {
     expect(namesOf(withoutHost)).not.toContain('x-forwarded-host');
   });
 
-  it('appends the client IP to an existing X-Forwarded-For chain', () => {
+  it('appends the peer address to an existing X-Forwarded-For chain', () => {
     const headers = upstreamRequestHeaders(['X-Forwarded-For', '198.51.100.1'], FORWARDED);
     expect(pairs(headers)).toContainEqual(['x-forwarded-for', '198.51.100.1, 203.0.113.9']);
   });
@@ -133,7 +133,7 @@ describe('upstreamRequestHeaders', () => {
   });
 
   it('does not write empty forwarding values', () => {
-    const headers = upstreamRequestHeaders([], { ...FORWARDED, clientIp: '', proto: '' });
+    const headers = upstreamRequestHeaders([], { ...FORWARDED, peerIp: '', proto: '' });
     expect(headers).toEqual(['x-forwarded-host', 'api.example.com', 'x-request-id', 'req-1']);
   });
 

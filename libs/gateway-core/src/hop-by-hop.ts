@@ -3,7 +3,8 @@ import { collectConnectionOptions, isConnectionOption } from './headers/connecti
 import { HeaderRole, headerRoleOf, lowercaseHeaderName } from './headers/header-role';
 
 export interface ForwardedContext {
-  clientIp: string;
+  /** The address the request came from: the client, or the proxy in front of us. */
+  peerIp: string;
   proto: string;
   /** The client's original Host header; falls back to the one found in the raw headers. */
   host: string | undefined;
@@ -61,9 +62,9 @@ export function upstreamRequestHeaders(
   }
   connectionOptions.length = 0;
 
-  const clientIp = forwarded.clientIp;
-  if (forwardedFor === undefined) forwardedFor = clientIp;
-  else if (clientIp !== '') forwardedFor = `${forwardedFor}, ${clientIp}`;
+  const peerIp = forwarded.peerIp;
+  if (forwardedFor === undefined) forwardedFor = peerIp;
+  else if (peerIp !== '') forwardedFor = `${forwardedFor}, ${peerIp}`;
   if (forwardedFor !== '') out.push('x-forwarded-for', forwardedFor);
   if (forwarded.proto !== '') out.push('x-forwarded-proto', forwarded.proto);
   const host = forwarded.host ?? rawHost;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
 import { upstreamRequestHeaders } from '../../../libs/gateway-core/src/hop-by-hop';
-import { ClientIpResolver } from '../../common/client-ip';
+import { ClientIpResolver, peerAddress } from '../../common/client-ip';
 import { requestIdOf } from '../../common/request-id';
 import { AppConfig } from '../../config/app-config';
 import { RequestLogWriter } from '../../request-logs/request-log-writer';
@@ -158,10 +158,11 @@ export class ForwardingHandler implements OnModuleDestroy {
     if (app.rateLimiter && this.refusedByRateLimit(app, req, res, clientIp, requestId)) return null;
     const rest = url.slice(nameEnd);
     const path = rest.length === 0 ? '/' : rest[0] === '?' ? `/${rest}` : rest;
+    const viaProxy = this.clientIps.fromTrustedProxy(req);
     const headers = upstreamRequestHeaders(req.rawHeaders, {
-      clientIp,
-      proto: 'http',
-      host: req.headers.host,
+      peerIp: peerAddress(req),
+      proto: (viaProxy && forwardedProto(req)) || 'http',
+      host: (viaProxy && firstValue(req.headers['x-forwarded-host'])) || req.headers.host,
       requestId,
     });
     return { app, requestId, clientIp, path, headers };
@@ -188,6 +189,20 @@ function rateLimitKey(app: LiveApp, req: IncomingMessage, clientIp: string): str
     return `header:${Array.isArray(value) ? value[0] : (value ?? '')}`;
   }
   return `ip:${clientIp}`;
+}
+
+/** The scheme the client used, as the trusted proxy in front reports it: `http` or `https`, else nothing. */
+function forwardedProto(req: IncomingMessage): string | undefined {
+  const proto = firstValue(req.headers['x-forwarded-proto'])?.toLowerCase();
+  return proto === 'http' || proto === 'https' ? proto : undefined;
+}
+
+/** The first (client-side) entry of a comma-separated forwarding field. */
+function firstValue(field: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(field) ? field[0] : field;
+  if (value === undefined) return undefined;
+  const comma = value.indexOf(',');
+  return (comma === -1 ? value : value.slice(0, comma)).trim() || undefined;
 }
 
 function bodyLength(req: IncomingMessage): number {
