@@ -224,6 +224,34 @@ describe('Upgrades (WebSocket handshakes) on /api/balance/<app>/<path>', () => {
     await other.close();
   });
 
+  it('carries 50 tunnels at once, each to its end, and leaves nothing counted in flight', async () => {
+    const name = await createApp(t.server, user, [ws]);
+    const activeTunnels = async () => {
+      const metrics = (await request(t.server).get('/metrics').expect(200)).text;
+      const line = metrics
+        .split('\n')
+        .find((l) => l.startsWith(`slb_node_active_requests{app="${name}"`));
+      return Number(line?.split(' ').pop());
+    };
+    const tunnels = await Promise.all(
+      Array.from({ length: 50 }, async () =>
+        upgraded(await sendUpgrade(`${t.url}/api/balance/${name}/`)),
+      ),
+    );
+    expect(await activeTunnels()).toBe(50);
+    const echoes = await Promise.all(
+      tunnels.map(({ socket }, i) => {
+        socket.write(`tunnel ${i}`);
+        return readUntil(socket, `TUNNEL ${i}`);
+      }),
+    );
+    expect(echoes).toEqual(tunnels.map((_, i) => `TUNNEL ${i}`));
+    for (const { socket } of tunnels) socket.destroy();
+    const logs = await logsOf(name, 50);
+    expect(logs.filter((log) => log.response_code === 101)).toHaveLength(50);
+    expect(await activeTunnels()).toBe(0);
+  });
+
   it('passes on a node that answers the handshake with a plain response', async () => {
     const plain = await startFakeNode('plain', (req, res) => {
       req.resume();
