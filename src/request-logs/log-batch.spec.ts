@@ -1,32 +1,14 @@
 import { LogBatch } from './log-batch';
 import { RequestLogEntry } from './request-log-entry';
-
-function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
-  return {
-    date: new Date('2026-01-01T10:00:00.000Z'),
-    appId: 'app1',
-    method: 'GET',
-    path: '/items',
-    endPoint: '127.0.0.1:8080',
-    responseCode: 200,
-    totalTimeMs: 4.5,
-    upstreamTimeMs: 3,
-    requestId: 'req-1',
-    clientIp: '127.0.0.1',
-    nodesTried: ['127.0.0.1:8080'],
-    bytesIn: 0,
-    bytesOut: 10,
-    ...overrides,
-  };
-}
+import { logEntry } from './testing/log-entry';
 
 describe('LogBatch', () => {
   it('stores the entry with an _id given once, leaving out what is absent or implied', () => {
     const batch = new LogBatch(16);
-    const { nodesTried, ...stored } = entry();
+    const { nodesTried, ...stored } = logEntry();
     batch.append({ ...stored, nodesTried });
-    batch.append(entry({ requestId: 'req-2', endPoint: null, upstreamTimeMs: null }));
-    batch.append(entry({ requestId: 'req-3', nodesTried: ['10.0.0.9:80', '127.0.0.1:8080'] }));
+    batch.append(logEntry({ requestId: 'req-2', endPoint: null, upstreamTimeMs: null }));
+    batch.append(logEntry({ requestId: 'req-3', nodesTried: ['10.0.0.9:80', '127.0.0.1:8080'] }));
     const docs = batch.documents();
     expect(batch.count).toBe(3);
     expect(nodesTried).toEqual([stored.endPoint]);
@@ -53,15 +35,15 @@ describe('LogBatch', () => {
 
   it('keeps nothing of an entry that throws while being read', () => {
     const batch = new LogBatch();
-    batch.append(entry({ requestId: 'kept' }));
-    const throwing = entry();
+    batch.append(logEntry({ requestId: 'kept' }));
+    const throwing = logEntry();
     Object.defineProperty(throwing, 'bytesOut', {
       get() {
         throw new Error('unreadable');
       },
     });
     expect(() => batch.append(throwing)).toThrow('unreadable');
-    batch.append(entry({ requestId: 'also kept' }));
+    batch.append(logEntry({ requestId: 'also kept' }));
     expect(batch.documents().map((doc) => doc.requestId)).toEqual(['kept', 'also kept']);
     expect(batch.rollups.increments()[0].requests).toBe(2);
   });
@@ -69,7 +51,7 @@ describe('LogBatch', () => {
   it('leaves out the entries of given apps, keeping the others byte for byte', () => {
     const batch = new LogBatch();
     ['a', 'gone', 'b', 'gone'].forEach((appId, i) =>
-      batch.append(entry({ appId, requestId: `r${i}` })),
+      batch.append(logEntry({ appId, requestId: `r${i}` })),
     );
     expect(batch.without(new Map())).toBe(batch);
     expect(batch.without(new Map([['other', 1]]))).toBe(batch);
@@ -81,8 +63,8 @@ describe('LogBatch', () => {
 
   it('sums its entries into per-minute rollups', () => {
     const batch = new LogBatch();
-    batch.append(entry({ totalTimeMs: 3 }));
-    batch.append(entry({ responseCode: 502, totalTimeMs: 40 }));
+    batch.append(logEntry({ totalTimeMs: 3 }));
+    batch.append(logEntry({ responseCode: 502, totalTimeMs: 40 }));
     const overall = batch.rollups.increments().find((i) => i.node === '');
     expect(overall).toMatchObject({ appId: 'app1', requests: 2, errors: 1, maxMs: 40 });
     expect(overall?.minute).toEqual(new Date('2026-01-01T10:00:00.000Z'));

@@ -6,6 +6,7 @@ import { RequestLogEntry } from './request-log-entry';
 import { RequestLogStore } from './request-log-store';
 import { RequestLogWriter, RequestLogWriterTuning } from './request-log-writer';
 import { RollupIncrement } from './rollups';
+import { logEntry } from './testing/log-entry';
 import { RequestLog } from './schemas/request-log.schema';
 
 class FakeStore extends RequestLogStore {
@@ -65,22 +66,7 @@ function makeWriter(
 let sequence = 0;
 function entry(overrides: Partial<RequestLogEntry> = {}): RequestLogEntry {
   sequence++;
-  return {
-    date: new Date('2026-01-01T10:00:00.000Z'),
-    appId: 'app1',
-    method: 'GET',
-    path: '/items',
-    endPoint: '127.0.0.1:8080',
-    responseCode: 200,
-    totalTimeMs: 4,
-    upstreamTimeMs: 3,
-    requestId: `req-${String(sequence).padStart(6, '0')}`,
-    clientIp: '127.0.0.1',
-    nodesTried: ['127.0.0.1:8080'],
-    bytesIn: 0,
-    bytesOut: 10,
-    ...overrides,
-  };
+  return logEntry({ requestId: `req-${String(sequence).padStart(6, '0')}`, ...overrides });
 }
 
 function sleep(ms: number): Promise<void> {
