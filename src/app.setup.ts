@@ -18,7 +18,7 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(config, mongodbUri),
     new ExpressAdapter(),
-    { bodyParser: false, logger },
+    { bodyParser: false, logger, httpsOptions: config.tls },
   );
   app.disable('x-powered-by');
   app.set('trust proxy', false);

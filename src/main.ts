@@ -14,9 +14,16 @@ async function bootstrap(): Promise<void> {
   warnAboutSecret(config, log);
 
   const embedded = config.mongodbUri ? undefined : await startEmbedded(config, log);
-  const app = await createApp(config, config.mongodbUri ?? (embedded as EmbeddedServer).uri, logger);
+  const app = await createApp(
+    config,
+    config.mongodbUri ?? (embedded as EmbeddedServer).uri,
+    logger,
+  );
   await app.listen(config.port, config.host);
-  log.log(`Simple Load-Balancer listening on http://${config.host}:${config.port} (docs at /docs)`);
+  const scheme = config.tls ? 'https' : 'http';
+  log.log(
+    `Simple Load-Balancer listening on ${scheme}://${config.host}:${config.port} (docs at /docs)`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -68,6 +75,8 @@ function warnAboutSecret(config: AppConfig, log: Logger): void {
 
 bootstrap().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: `Cannot start: ${message}` })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: `Cannot start: ${message}` })}\n`,
+  );
   process.exit(1);
 });

@@ -10,6 +10,11 @@ import { parseByteSize, parseCidrList, parseRateLimit, RateLimitRule } from './p
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
 const MIN_SECRET_LENGTH = 32;
 
 export class AppConfig {
@@ -25,6 +30,8 @@ export class AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly maxJsonBody: number;
   readonly maxProxyBody: number;
+  /** The PEM certificate chain and key of TLS_CERT_FILE and TLS_KEY_FILE: served over HTTPS when set. */
+  readonly tls: TlsFiles | undefined;
   /** TRUSTED_PROXIES parsed into `address/prefix` entries (for ClientIpResolver). */
   readonly trustedProxyCidrs: readonly string[];
   readonly rateLimitLoginFailures: RateLimitRule;
@@ -58,7 +65,11 @@ export function readDotEnv(path = '.env'): void {
 }
 
 export function loadConfig(env: Env): AppConfig {
-  const vars = plainToInstance(EnvironmentVariables, { ...env }, { enableImplicitConversion: true });
+  const vars = plainToInstance(
+    EnvironmentVariables,
+    { ...env },
+    { enableImplicitConversion: true },
+  );
   const errors = validateSync(vars, { skipMissingProperties: false });
   if (errors.length > 0) {
     const details = errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ');
@@ -79,13 +90,20 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     maxJsonBody: parseByteSize(vars.MAX_JSON_BODY, 'MAX_JSON_BODY'),
     maxProxyBody: parseByteSize(vars.MAX_PROXY_BODY, 'MAX_PROXY_BODY'),
+    tls: readTlsFiles(vars),
     trustedProxyCidrs: parseCidrList(vars.TRUSTED_PROXIES, 'TRUSTED_PROXIES'),
-    rateLimitLoginFailures: parseRateLimit(vars.RATE_LIMIT_LOGIN_FAILURES, 'RATE_LIMIT_LOGIN_FAILURES'),
+    rateLimitLoginFailures: parseRateLimit(
+      vars.RATE_LIMIT_LOGIN_FAILURES,
+      'RATE_LIMIT_LOGIN_FAILURES',
+    ),
     rateLimitLoginFailuresPerIp: parseRateLimit(
       vars.RATE_LIMIT_LOGIN_FAILURES_PER_IP,
       'RATE_LIMIT_LOGIN_FAILURES_PER_IP',
     ),
-    rateLimitRegistrations: parseRateLimit(vars.RATE_LIMIT_REGISTRATIONS, 'RATE_LIMIT_REGISTRATIONS'),
+    rateLimitRegistrations: parseRateLimit(
+      vars.RATE_LIMIT_REGISTRATIONS,
+      'RATE_LIMIT_REGISTRATIONS',
+    ),
     healthcheckIntervalMs: vars.HEALTHCHECK_INTERVAL_MS,
     healthcheckTimeoutMs: vars.HEALTHCHECK_TIMEOUT_MS,
     healthcheckUnhealthyThreshold: vars.HEALTHCHECK_UNHEALTHY_THRESHOLD,
@@ -124,6 +142,26 @@ function resolveJwtSecret(
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, secret, { mode: 0o600 });
   return { secret, source: 'generated' };
+}
+
+function readTlsFiles(vars: EnvironmentVariables): TlsFiles | undefined {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = vars;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    throw new ConfigError(
+      'TLS_CERT_FILE and TLS_KEY_FILE go together: set both to serve HTTPS, or neither',
+    );
+  }
+  return { cert: readPem(certFile, 'TLS_CERT_FILE'), key: readPem(keyFile, 'TLS_KEY_FILE') };
+}
+
+function readPem(path: string, name: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(`${name}: cannot read ${path} (${reason})`);
+  }
 }
 
 function isWeakSecret(secret: string): boolean {

@@ -45,6 +45,14 @@ export class EnvironmentVariables {
   @IsString()
   TRUSTED_PROXIES: string = '';
 
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
   @IsString()
   RATE_LIMIT_LOGIN_FAILURES: string = '5/60s';
 

@@ -161,7 +161,7 @@ export class ForwardingHandler implements OnModuleDestroy {
     const viaProxy = this.clientIps.fromTrustedProxy(req);
     const headers = upstreamRequestHeaders(req.rawHeaders, {
       peerIp: peerAddress(req),
-      proto: (viaProxy && forwardedProto(req)) || 'http',
+      proto: (viaProxy && forwardedProto(req)) || schemeOf(req),
       host: (viaProxy && firstValue(req.headers['x-forwarded-host'])) || req.headers.host,
       requestId,
     });
@@ -189,6 +189,11 @@ function rateLimitKey(app: LiveApp, req: IncomingMessage, clientIp: string): str
     return `header:${Array.isArray(value) ? value[0] : (value ?? '')}`;
   }
   return `ip:${clientIp}`;
+}
+
+/** The scheme of the connection the request came on (the gateway serves HTTPS when TLS files are set). */
+function schemeOf(req: IncomingMessage): 'http' | 'https' {
+  return (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
 }
 
 /** The scheme the client used, as the trusted proxy in front reports it: `http` or `https`, else nothing. */
