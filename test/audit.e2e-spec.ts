@@ -4,6 +4,7 @@ import { Connection } from 'mongoose';
 import request from 'supertest';
 import { registerUser, TestUser, uniqueEmail } from './support/users';
 import { startTestApp, TestApp } from './support/test-app';
+import { signToken, subjectOf } from './support/tokens';
 
 interface ApiEvent {
   date: string;
@@ -18,8 +19,6 @@ interface ApiEvent {
 }
 
 const requestId = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
-const userIdOf = (token: string): string =>
-  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
 
 /** Audit events are written after the response: poll until they are there. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -75,7 +74,7 @@ describe('Audit trail', () => {
       const event = await storedEvent(id);
       expect(event).toMatchObject({
         action: 'user.register',
-        actor: userIdOf(login.body.access_token),
+        actor: subjectOf(login.body.access_token),
         actorEmail: email,
         target: email,
         outcome: 'success',
@@ -109,7 +108,7 @@ describe('Audit trail', () => {
       expect(await storedEvent(ids.ok)).toMatchObject({
         ...common,
         action: 'auth.login',
-        actor: userIdOf(user.token),
+        actor: subjectOf(user.token),
         outcome: 'success',
         error: null,
         userAgent: 'audit-test/1.0',
@@ -137,7 +136,7 @@ describe('Audit trail', () => {
 
     it('records deletions, kept with every other event of the user after the soft delete', async () => {
       const user = await registerUser(t.server, uniqueEmail('audit'));
-      const userId = userIdOf(user.token);
+      const userId = subjectOf(user.token);
       const wrong = requestId('delete-wrong');
       const deleted = requestId('delete-ok');
       await request(t.server)
@@ -172,6 +171,141 @@ describe('Audit trail', () => {
       expect(after.status).toBe(401);
       expect(after.body.error).toBe('05');
     });
+
+    it('records app, node, settings and key actions, and the attempts refused with 400, 403 and 404', async () => {
+      const ada = await registerUser(t.server, uniqueEmail('ada'));
+      const bob = await registerUser(t.server, uniqueEmail('bob'));
+      const app = `audited-${randomBytes(4).toString('hex')}`;
+      const node = { host: '127.0.0.1', port: 9, statuspath: '/' };
+      const call = (user: TestUser, id: string) => ({
+        post: (path: string) => request(t.server).post(path).set(user.auth).set('X-Request-Id', id),
+        patch: (path: string) =>
+          request(t.server).patch(path).set(user.auth).set('X-Request-Id', id),
+        delete: (path: string) =>
+          request(t.server).delete(path).set(user.auth).set('X-Request-Id', id),
+      });
+      const ids = {
+        create: requestId('app-create'),
+        nodeAdd: requestId('node-add'),
+        update: requestId('app-update'),
+        badUpdate: requestId('app-update-bad'),
+        keyCreate: requestId('key-create'),
+        keyRevoke: requestId('key-revoke'),
+        nodeRemove: requestId('node-remove'),
+        foreignDelete: requestId('app-delete-foreign'),
+        unknownDelete: requestId('app-delete-unknown'),
+        delete: requestId('app-delete'),
+      };
+      await call(ada, ids.create).post(`/api/apps/${app}`).send(node).expect(201);
+      await call(ada, ids.nodeAdd)
+        .post(`/api/nodes/${app}`)
+        .send({ ...node, port: 10 })
+        .expect(201);
+      await call(ada, ids.update).patch(`/api/apps/${app}`).send({ retries: 2 }).expect(200);
+      await call(ada, ids.badUpdate)
+        .patch(`/api/apps/${app}`)
+        .send({ strategy: 'nope' })
+        .expect(400);
+      const key = await call(ada, ids.keyCreate).post(`/api/apps/${app}/keys`).expect(201);
+      await call(ada, ids.keyRevoke).delete(`/api/apps/${app}/keys/${key.body.id}`).expect(200);
+      await call(ada, ids.nodeRemove)
+        .delete(`/api/nodes/${app}`)
+        .send({ host: '127.0.0.1', port: 10 })
+        .expect(200);
+      await call(bob, ids.foreignDelete).delete(`/api/apps/${app}`).expect(403);
+      await call(ada, ids.unknownDelete).delete(`/api/apps/${app}-gone`).expect(404);
+      await call(ada, ids.delete).delete(`/api/apps/${app}`).expect(200);
+
+      const adaId = subjectOf(ada.token);
+      const success = { actor: adaId, actorEmail: ada.email, outcome: 'success', error: null };
+      const expected: Array<[string, Record<string, unknown>]> = [
+        [ids.create, { ...success, action: 'app.create', target: app }],
+        [ids.nodeAdd, { ...success, action: 'node.add', target: `${app}/127.0.0.1:10` }],
+        [ids.update, { ...success, action: 'app.update', target: app }],
+        [ids.badUpdate, { action: 'app.update', actor: adaId, outcome: 'failure', error: '01' }],
+        [ids.keyCreate, { ...success, action: 'app.key.create', target: app }],
+        [ids.keyRevoke, { ...success, action: 'app.key.revoke', target: app }],
+        [ids.nodeRemove, { ...success, action: 'node.remove', target: `${app}/127.0.0.1:10` }],
+        [
+          ids.foreignDelete,
+          {
+            action: 'app.delete',
+            actor: subjectOf(bob.token),
+            target: app,
+            outcome: 'failure',
+            error: '06',
+          },
+        ],
+        [
+          ids.unknownDelete,
+          { action: 'app.delete', actor: adaId, outcome: 'failure', error: '02' },
+        ],
+        [ids.delete, { ...success, action: 'app.delete', target: app }],
+      ];
+      for (const [id, event] of expected) expect(await storedEvent(id)).toMatchObject(event);
+
+      const listed = await auditOf(ada, 11, '?limit=20');
+      expect((listed.body.events as ApiEvent[]).map((e) => e.request_id)).not.toContain(
+        ids.foreignDelete,
+      );
+    });
+
+    it('records calls refused by the token check, under the user a genuine token names', async () => {
+      const user = await registerUser(t.server, uniqueEmail('refused'));
+      const userId = subjectOf(user.token);
+      const now = Math.floor(Date.now() / 1000);
+      const header = { alg: 'HS256', typ: 'JWT' };
+      const expired = signToken(
+        header,
+        { sub: userId, iat: now - 200, exp: now - 100 },
+        t.config.jwtSecret,
+      );
+      const forged = signToken(header, { sub: userId, iat: now, exp: now + 60 }, 'wrong-key');
+      const app = `refused-${randomBytes(4).toString('hex')}`;
+      const ids = {
+        expired: requestId('expired'),
+        forged: requestId('forged'),
+        missing: requestId('missing'),
+        unaudited: requestId('unaudited'),
+        deletedUser: requestId('deleted-user'),
+      };
+      const createApp = (id: string, token?: string) => {
+        const req = request(t.server).post(`/api/apps/${app}`).set('X-Request-Id', id);
+        return (token ? req.set('Authorization', `Bearer ${token}`) : req)
+          .send({ host: '127.0.0.1', port: 9 })
+          .expect(401);
+      };
+      await request(t.server).get('/api/apps').set('X-Request-Id', ids.unaudited).expect(401);
+      await createApp(ids.expired, expired);
+      await createApp(ids.forged, forged);
+      await createApp(ids.missing);
+
+      const refused = { action: 'app.create', target: app, outcome: 'failure', error: '05' };
+      expect(await storedEvent(ids.expired)).toMatchObject({
+        ...refused,
+        actor: userId,
+        actorEmail: null,
+      });
+      expect(await storedEvent(ids.forged)).toMatchObject({ ...refused, actor: null });
+      expect(await storedEvent(ids.missing)).toMatchObject({ ...refused, actor: null });
+      expect(await stored.findOne({ requestId: ids.unaudited })).toBeNull();
+
+      const listed = await auditOf(user, 3);
+      expect((listed.body.events as ApiEvent[])[0]).toMatchObject({
+        action: 'app.create',
+        actor: userId,
+        outcome: 'failure',
+        error: '05',
+        request_id: ids.expired,
+      });
+
+      await request(t.server)
+        .delete('/api/users')
+        .send({ email: user.email, password: user.password })
+        .expect(200);
+      await createApp(ids.deletedUser, user.token);
+      expect(await storedEvent(ids.deletedUser)).toMatchObject({ ...refused, actor: userId });
+    });
   });
 
   describe('GET /api/audit', () => {
@@ -187,11 +321,11 @@ describe('Audit trail', () => {
       expect(res.body.next_cursor).toBeNull();
       const events: ApiEvent[] = res.body.events;
       expect(events.map((e) => e.action)).toEqual(['auth.login', 'auth.login', 'user.register']);
-      expect(events.every((e) => e.actor === userIdOf(ada.token))).toBe(true);
+      expect(events.every((e) => e.actor === subjectOf(ada.token))).toBe(true);
       expect(events[0]).toEqual({
         date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         action: 'auth.login',
-        actor: userIdOf(ada.token),
+        actor: subjectOf(ada.token),
         target: ada.email,
         outcome: 'success',
         error: null,

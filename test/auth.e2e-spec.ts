@@ -2,15 +2,7 @@ import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { registerUser, TestUser } from './support/users';
 import { startTestApp, TestApp } from './support/test-app';
-
-function base64url(value: object): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-function signToken(header: object, payload: object, secret: string): string {
-  const unsigned = `${base64url(header)}.${base64url(payload)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
-}
+import { base64url, signToken, subjectOf } from './support/tokens';
 
 describe('Tokens (POST /api/auth) and the JWT guard', () => {
   let t: TestApp;
@@ -20,7 +12,7 @@ describe('Tokens (POST /api/auth) and the JWT guard', () => {
   beforeAll(async () => {
     t = await startTestApp({ JWT_EXPIRES_IN: '120' });
     user = await registerUser(t.server);
-    userId = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()).sub;
+    userId = subjectOf(user.token);
   });
   afterAll(() => t.close());
 
@@ -57,7 +49,10 @@ describe('Tokens (POST /api/auth) and the JWT guard', () => {
 
   it('accepts both the JWT and the Bearer scheme', async () => {
     await request(t.server).get('/api/apps').set('Authorization', `JWT ${user.token}`).expect(200);
-    await request(t.server).get('/api/apps').set('Authorization', `Bearer ${user.token}`).expect(200);
+    await request(t.server)
+      .get('/api/apps')
+      .set('Authorization', `Bearer ${user.token}`)
+      .expect(200);
   });
 
   it.each([
@@ -74,7 +69,11 @@ describe('Tokens (POST /api/auth) and the JWT guard', () => {
   it('rejects alg "none", a forged signature and an expired token', async () => {
     const now = Math.floor(Date.now() / 1000);
     const none = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, iat: now, exp: now + 60 })}.`;
-    const forged = signToken({ alg: 'HS256', typ: 'JWT' }, { sub: userId, iat: now, exp: now + 60 }, 'wrong-key');
+    const forged = signToken(
+      { alg: 'HS256', typ: 'JWT' },
+      { sub: userId, iat: now, exp: now + 60 },
+      'wrong-key',
+    );
     const expired = signToken(
       { alg: 'HS256', typ: 'JWT' },
       { sub: userId, iat: now - 200, exp: now - 100 },
@@ -87,7 +86,11 @@ describe('Tokens (POST /api/auth) and the JWT guard', () => {
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('05');
     }
-    const valid = signToken({ alg: 'HS256', typ: 'JWT' }, { sub: userId, iat: now, exp: now + 60 }, t.config.jwtSecret);
+    const valid = signToken(
+      { alg: 'HS256', typ: 'JWT' },
+      { sub: userId, iat: now, exp: now + 60 },
+      t.config.jwtSecret,
+    );
     await request(t.server).get('/api/apps').set('Authorization', `Bearer ${valid}`).expect(200);
   });
 });

@@ -10,8 +10,11 @@ export const MAX_FIELD_LENGTH = 256;
 
 export type AuditedRequest = Request & { requestId?: string };
 
-export type HandlerOutcome = { result: unknown } | { error: unknown };
-
+/**
+ * How an audited request ended: the handler's result, or the error it answered with. A request the JWT guard
+ * refused names the user its token was issued to, when the signature holds (an expired token, a deleted user).
+ */
+export type HandlerOutcome = { result: unknown } | { error: unknown; tokenSubject?: string };
 
 /** The contract code the error response will carry. */
 export function errorCodeOf(error: unknown): ErrorCode {
@@ -38,7 +41,7 @@ export function buildAuditEvent(
   return {
     date,
     action: spec.action,
-    actor: user?.id ?? (failed ? undefined : auditActorOf(outcome.result)) ?? null,
+    actor: user?.id ?? (failed ? outcome.tokenSubject : auditActorOf(outcome.result)) ?? null,
     actorEmail: clip(user?.email ?? bodyEmail(req)),
     target: clip(targetOf(spec, req)),
     outcome: failed ? 'failure' : 'success',

@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
 import { Audited, withAuditActor } from './audited.decorator';
 import { AuditInterceptor } from './audit.interceptor';
+import { AuditRecorder } from './audit-recorder';
 import { AuditService } from './audit.service';
 import { AuditEvent } from './schemas/audit-event.schema';
 
@@ -20,7 +21,8 @@ function setup(handler: keyof Handlers) {
   const written: AuditEvent[] = [];
   const audit = { write: jest.fn((e: AuditEvent) => written.push(e)), writeFailed: jest.fn() };
   const ips = { resolve: () => '192.0.2.1' } as unknown as ClientIpResolver;
-  const interceptor = new AuditInterceptor(new Reflector(), audit as unknown as AuditService, ips);
+  const recorder = new AuditRecorder(new Reflector(), audit as unknown as AuditService, ips);
+  const interceptor = new AuditInterceptor(recorder);
   const res = Object.assign(new EventEmitter(), { closed: false, destroyed: false });
   const req = {
     params: {},
