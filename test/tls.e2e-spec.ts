@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeNode, startFakeNode } from './support/fake-node';
@@ -88,6 +89,42 @@ describe('Serving HTTPS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
       url: '/hello',
       headers: { 'x-forwarded-proto': 'https' },
     });
+  });
+
+  it('tunnels a WebSocket upgrade over TLS to a plain node (wss:// in front, ws:// behind)', async () => {
+    const user = { email: `wss.${Date.now()}@example.com`, password: 'pa55word!' };
+    expect((await send('POST', '/api/users', user)).status).toBe(201);
+    const token = JSON.parse((await send('POST', '/api/auth', user)).body).access_token as string;
+    const app = `wss-${Date.now()}`;
+    expect((await send('POST', `/api/apps/${app}`, node.body(), token)).status).toBe(201);
+    const seenByNode: string[] = [];
+    node.server.once('upgrade', (req, socket: Socket) => {
+      seenByNode.push(String(req.headers['x-forwarded-proto']));
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+      );
+      socket.on('data', (chunk: Buffer) => socket.write(chunk.toString().toUpperCase()));
+    });
+
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const req = httpsRequest(`${base}/api/balance/${app}/socket`, {
+        ca,
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket' },
+      });
+      req.on('upgrade', (res, socket: Socket) => {
+        expect(res.statusCode).toBe(101);
+        socket.once('data', (chunk: Buffer) => {
+          socket.destroy();
+          resolve(chunk.toString());
+        });
+        socket.write('over tls');
+      });
+      req.on('response', (res) => reject(new Error(`expected a 101, got ${res.statusCode}`)));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(echoed).toBe('OVER TLS');
+    expect(seenByNode).toEqual(['https']);
   });
 
   it('does not answer plain HTTP on the same port', async () => {
