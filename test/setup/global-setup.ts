@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { defaultFerretdbBinary } from '../../src/config/app-config';
 import { startEmbeddedServer } from '../../src/database/embedded-server';
 import { testDatabaseServer } from './database-server';
+import { ensureChromium } from './ensure-chromium';
 
 export default async function globalSetup(): Promise<void> {
+  ensureChromium((message) => process.stdout.write(`\n[browser] ${message}\n`));
   if (process.env.MONGODB_URI) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'slb-test-db-'));
   const server = await startEmbeddedServer({
