@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Types } from 'mongoose';
 import { decodeCursor, encodeCursor, olderThan } from '../common/cursor';
@@ -8,7 +8,7 @@ import { AuditEvent } from './schemas/audit-event.schema';
 type StoredEvent = AuditEvent & { _id: Types.ObjectId };
 
 @Injectable()
-export class AuditService implements OnModuleInit, OnModuleDestroy {
+export class AuditService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private readonly pending = new Set<Promise<void>>();
   private failures = 0;
@@ -19,8 +19,11 @@ export class AuditService implements OnModuleInit, OnModuleDestroy {
     await this.events.createIndexes();
   }
 
-  /** Lets the writes already started finish before the database connection closes. */
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Lets the writes started so far finish before the database connection closes: after the HTTP server
+   * has drained (HttpDrain), so the events of the requests it let finish are among them.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.drain();
   }
 

@@ -44,6 +44,7 @@ export class AppConfig {
   readonly nodeDenyCidrs: string[];
   readonly nodeAllowCidrs: string[];
   readonly registrySyncIntervalMs: number;
+  readonly shutdownGraceMs: number;
   readonly logEnabled: boolean;
   readonly logFlushIntervalMs: number;
   readonly logBatchSize: number;
@@ -111,6 +112,7 @@ export function loadConfig(env: Env): AppConfig {
     nodeDenyCidrs: parseCidrList(vars.NODE_DENY_CIDRS, 'NODE_DENY_CIDRS'),
     nodeAllowCidrs: parseCidrList(vars.NODE_ALLOW_CIDRS, 'NODE_ALLOW_CIDRS'),
     registrySyncIntervalMs: vars.REGISTRY_SYNC_INTERVAL_MS,
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     logEnabled: vars.LOG_ENABLED,
     logFlushIntervalMs: vars.LOG_FLUSH_INTERVAL_MS,
     logBatchSize: vars.LOG_BATCH_SIZE,

@@ -88,6 +88,10 @@ export class EnvironmentVariables {
   @Min(100)
   REGISTRY_SYNC_INTERVAL_MS: number = 1000;
 
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 5000;
+
   @Transform(({ obj }: { obj: Record<string, unknown> }) => parseBoolean(obj.LOG_ENABLED))
   @IsBoolean()
   LOG_ENABLED: boolean = true;

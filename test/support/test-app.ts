@@ -1,11 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from 'mongoose';
+import { createConnection } from 'mongoose';
 import { createApp } from '../../src/app.setup';
 import { JsonLogger } from '../../src/common/json-logger';
 import { AppConfig, Env, loadConfig } from '../../src/config/app-config';
@@ -16,6 +15,9 @@ export interface TestApp {
   url: string;
   config: AppConfig;
   mongodbUri: string;
+  /** Shuts the app down as a signal would (once, however often it is called); the database stays. */
+  stop(): Promise<void>;
+  /** Stops the app, then drops its database and data folder. */
   close(): Promise<void>;
 }
 
@@ -43,17 +45,28 @@ export async function startTestApp(env: Env = {}, mongodbUri = testDatabaseUri()
   const server = app.getHttpServer() as Server;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= app.close());
   return {
     app,
     server,
     url: `http://127.0.0.1:${port}`,
     config,
     mongodbUri,
+    stop,
     async close() {
-      const connection = app.get<Connection>(getConnectionToken());
-      await connection.dropDatabase().catch(() => undefined);
-      await app.close();
+      await stop();
+      await dropDatabase(mongodbUri).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function dropDatabase(uri: string): Promise<void> {
+  const connection = await createConnection(uri, { serverSelectionTimeoutMS: 2000 }).asPromise();
+  try {
+    await connection.dropDatabase();
+  } finally {
+    await connection.close();
+  }
 }

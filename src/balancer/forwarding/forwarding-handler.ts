@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
@@ -22,7 +22,7 @@ export const BALANCE_PREFIX = '/api/balance';
 const REPLAYABLE_BODY_LIMIT = 64 * 1024;
 
 @Injectable()
-export class ForwardingHandler implements OnModuleDestroy {
+export class ForwardingHandler {
   private readonly deps: ExchangeDeps;
 
   constructor(
@@ -36,8 +36,8 @@ export class ForwardingHandler implements OnModuleDestroy {
     this.deps = { thresholds: health.thresholds, logs, tunnels: new Set() };
   }
 
-  /** Open tunnels would keep the server from closing: they end here, and their log entries are flushed after. */
-  onModuleDestroy(): void {
+  /** Ends every open tunnel (at shutdown: they would keep the server from closing); each one is logged as it ends. */
+  closeTunnels(): void {
     for (const close of [...this.deps.tunnels]) close();
   }
 
