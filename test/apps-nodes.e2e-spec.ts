@@ -1,3 +1,5 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
 import request from 'supertest';
 import { createApp, uniqueAppName } from './support/apps';
 import { FakeNode, startFakeNode } from './support/fake-node';
@@ -93,6 +95,7 @@ describe('Apps and nodes (management)', () => {
     [{ host: '127.0.0.1', port: 80, statuspath: 'health' }, 'statuspath'],
     [{ host: '127.0.0.1', port: 80, statuspath: '/h', weight: 0 }, 'weight'],
     [{ host: '127.0.0.1', port: 80, statuspath: '/h', weight: 101 }, 'weight'],
+    [{ host: '127.0.0.1', port: 80, statuspath: '/h', weight: null }, 'weight'],
     [{ host: { $ne: null }, port: 80, statuspath: '/h' }, 'host'],
   ])('refuses the node %j with 400 "01" naming %s', async (body, field) => {
     const res = await request(t.server)
@@ -243,12 +246,23 @@ describe('Apps and nodes (management)', () => {
       [{ private: 'yes' }, 'private'],
       [{ rate_limit: { limit: 0, window_ms: 1000, key: 'ip' } }, 'limit'],
       [{ rate_limit: { limit: 1, window_ms: 1000, key: 'cookie' } }, 'key'],
+      [{ strategy: null }, 'strategy'],
+      [{ hash_key: null }, 'hash_key'],
+      [{ connect_timeout_ms: null }, 'connect_timeout_ms'],
+      [{ timeout_ms: null }, 'timeout_ms'],
+      [{ retries: null }, 'retries'],
+      [{ private: null }, 'private'],
+      [{ rate_limit: [] }, 'rate_limit'],
+      [{ rate_limit: [{ limit: 1, window_ms: 1000, key: 'ip' }] }, 'rate_limit'],
     ] as const) {
       const res = await request(t.server).patch(`/api/apps/${name}`).set(owner.auth).send(body);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('01');
       expect(res.body.description).toContain(field);
     }
+    const unchanged = await request(t.server).get(`/api/apps/${name}`).set(owner.auth).expect(200);
+    expect(unchanged.body.settings).toEqual(patched.body.settings);
+    await request(t.server).get(`/api/balance/${name}/x`).set(owner.auth).expect(200);
     const cleared = await request(t.server)
       .patch(`/api/apps/${name}`)
       .set(owner.auth)
@@ -302,6 +316,44 @@ describe('Apps and nodes (management)', () => {
       expect(refused.body.error).toBe('04');
     } finally {
       await strict.app.close();
+    }
+  });
+
+  it('starts and serves every app when stored settings are out of range, using the defaults for them', async () => {
+    // Passport keeps one 'jwt' strategy per process, set by the app started last: `live` gives t a working one.
+    const live = await startTestApp({ JWT_SECRET: t.config.jwtSecret }, t.mongodbUri);
+    let restarted: TestApp | undefined;
+    try {
+      const broken = await createApp(t.server, owner, [node]);
+      const fine = await createApp(t.server, owner, [node], { retries: 2 });
+      await t.app
+        .get<Connection>(getConnectionToken())
+        .collection('apps')
+        .updateOne(
+          { name: broken },
+          {
+            $set: {
+              'settings.strategy': null,
+              'settings.timeout_ms': 'soon',
+              'settings.rate_limit': [],
+            },
+            $inc: { revision: 1 },
+          },
+        );
+      restarted = await startTestApp({ JWT_SECRET: t.config.jwtSecret }, t.mongodbUri);
+      for (const gateway of [t, restarted]) {
+        await waitFor(async () => {
+          const view = await request(gateway.server).get(`/api/apps/${broken}`).set(owner.auth);
+          return view.body.settings?.strategy === 'least-connections';
+        }, 2000);
+        const view = await request(gateway.server).get(`/api/apps/${broken}`).set(owner.auth);
+        expect(view.body.settings).toMatchObject({ timeout_ms: 60000, rate_limit: null });
+        await request(gateway.server).get(`/api/balance/${broken}/x`).expect(200);
+        await request(gateway.server).get(`/api/balance/${fine}/x`).expect(200);
+      }
+    } finally {
+      await restarted?.app.close();
+      await live.app.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/is-optional-non-null.decorator';
 import { IsNodeHost } from './is-node-host.decorator';
 
 export class NodeAddressDto {
@@ -22,7 +23,7 @@ export class NodeDto extends NodeAddressDto {
   statuspath: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 1 })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt({ message: 'weight must be an integer from 1 to 100' })
   @Min(1, { message: 'weight must be an integer from 1 to 100' })
   @Max(100, { message: 'weight must be an integer from 1 to 100' })

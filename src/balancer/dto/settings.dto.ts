@@ -4,7 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
+  IsObject,
   Matches,
   Max,
   Min,
@@ -12,10 +12,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { STRATEGY_NAMES, StrategyName } from '../../../libs/gateway-core/src/strategies';
+import { IsOptionalNonNull } from '../../common/is-optional-non-null.decorator';
+import {
+  HASH_KEY_PATTERN as HASH_KEY,
+  RATE_LIMIT_KEY_PATTERN as RATE_LIMIT_KEY,
+} from '../app-settings';
 
-const HEADER_NAME = "[A-Za-z0-9!#$%&'*+.^_`|~-]+";
-const HASH_KEY = new RegExp(`^(ip|header:${HEADER_NAME})$`);
-const RATE_LIMIT_KEY = new RegExp(`^(ip|api_key|header:${HEADER_NAME})$`);
 const TIMEOUT_MESSAGE = 'must be an integer from 1 to 600000 (milliseconds)';
 
 export class RateLimitDto {
@@ -45,7 +47,10 @@ export class SettingsDto {
   @ApiProperty({ example: 2000 })
   connect_timeout_ms: number;
 
-  @ApiProperty({ example: 60000, description: 'Time allowed for the whole answer, retries included' })
+  @ApiProperty({
+    example: 60000,
+    description: 'Time allowed for the whole answer, retries included',
+  })
   timeout_ms: number;
 
   @ApiProperty({ example: 1, description: 'Extra attempts on other nodes' })
@@ -60,43 +65,46 @@ export class SettingsDto {
 
 export class SettingsPatchDto {
   @ApiPropertyOptional({ enum: STRATEGY_NAMES })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(STRATEGY_NAMES, { message: `strategy must be one of ${STRATEGY_NAMES.join(', ')}` })
   strategy?: StrategyName;
 
   @ApiPropertyOptional({ example: 'header:X-User-Id' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @Matches(HASH_KEY, { message: 'hash_key must be "ip" or "header:<name>"' })
   hash_key?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 600000 })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt({ message: `connect_timeout_ms ${TIMEOUT_MESSAGE}` })
   @Min(1, { message: `connect_timeout_ms ${TIMEOUT_MESSAGE}` })
   @Max(600000, { message: `connect_timeout_ms ${TIMEOUT_MESSAGE}` })
   connect_timeout_ms?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 600000 })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt({ message: `timeout_ms ${TIMEOUT_MESSAGE}` })
   @Min(1, { message: `timeout_ms ${TIMEOUT_MESSAGE}` })
   @Max(600000, { message: `timeout_ms ${TIMEOUT_MESSAGE}` })
   timeout_ms?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 5 })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsInt({ message: 'retries must be an integer from 0 to 5' })
   @Min(0, { message: 'retries must be an integer from 0 to 5' })
   @Max(5, { message: 'retries must be an integer from 0 to 5' })
   retries?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean({ message: 'private must be a boolean' })
   private?: boolean;
 
   @ApiPropertyOptional({ type: RateLimitDto, nullable: true })
-  @ValidateIf((patch: SettingsPatchDto) => patch.rate_limit !== null && patch.rate_limit !== undefined)
+  @ValidateIf(
+    (patch: SettingsPatchDto) => patch.rate_limit !== null && patch.rate_limit !== undefined,
+  )
+  @IsObject({ message: 'rate_limit must be null or an object { limit, window_ms, key }' })
   @ValidateNested()
   @Type(() => RateLimitDto)
   rate_limit?: RateLimitDto | null;

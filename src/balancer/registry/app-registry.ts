@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
+import { isDatabaseError } from '../../common/mongo-errors';
 import { AppConfig } from '../../config/app-config';
-import { withDefaults } from '../app-settings';
+import { settingsFromStored } from '../app-settings';
 import { App } from '../schemas/app.schema';
 import { Node } from '../schemas/node.schema';
 import { LiveApp } from './live-app';
@@ -70,6 +71,16 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     this.apply(stored, nodes);
   }
 
+  /** One app that cannot be loaded must not keep the others from loading, nor the gateway from starting. */
+  private async loadOrKeep(name: string): Promise<void> {
+    try {
+      await this.load(name);
+    } catch (error) {
+      if (isDatabaseError(error)) throw error;
+      this.logger.error({ msg: 'app not loaded', app: name, error: (error as Error).message });
+    }
+  }
+
   private drop(name: string): void {
     const app = this.apps.get(name);
     if (!app) return;
@@ -96,14 +107,21 @@ export class AppRegistry implements OnApplicationBootstrap, OnApplicationShutdow
     const seen = new Set<string>();
     for (const { name, revision } of revisions) {
       seen.add(name);
-      if (this.apps.get(name)?.revision !== revision) await this.load(name);
+      if (this.apps.get(name)?.revision !== revision) await this.loadOrKeep(name);
     }
     for (const name of this.apps.keys()) if (!seen.has(name)) this.drop(name);
   }
 
   private apply(stored: StoredApp, storedNodes: StoredNode[]): void {
     const id = String(stored._id);
-    const settings = withDefaults(stored.settings);
+    const { settings, invalid } = settingsFromStored(stored.settings);
+    if (invalid.length > 0) {
+      this.logger.warn({
+        msg: 'stored settings out of range: defaults used',
+        app: stored.name,
+        settings: invalid,
+      });
+    }
     let app = this.apps.get(stored.name);
     if (app && app.id !== id) {
       this.drop(stored.name);
