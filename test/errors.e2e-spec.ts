@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import request from 'supertest';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -44,6 +45,51 @@ describe('The error shape and request ids', () => {
     expect(res.status).toBe(413);
     expect(res.body).toEqual(errorShape(413, '08'));
   });
+
+  /** Sends raw bytes on a new connection; resolves with all the server wrote before it closed. */
+  function sendRaw(bytes: string): Promise<string> {
+    const { port } = new URL(t.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  it.each([
+    [
+      'a header line without a colon',
+      'GET /health HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n',
+      400,
+      '01',
+    ],
+    ['a malformed request line', 'GET /health HTTP/9.Z\r\nHost: x\r\n\r\n', 400, '01'],
+    [
+      'a non-numeric Content-Length',
+      'POST /api/auth HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+      400,
+      '01',
+    ],
+    [
+      'headers over 16 KB',
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      '08',
+    ],
+  ])(
+    'answers %s, refused by the HTTP parser, in the error shape',
+    async (_, bytes, status, code) => {
+      const answer = await sendRaw(bytes);
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(head).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
+      const requestId = /\r\nx-request-id: ([\w-]+)/i.exec(head)?.[1];
+      expect(JSON.parse(body)).toEqual({ ...errorShape(status, code), request_id: requestId });
+    },
+  );
 
   it('answers an unknown route with 404 "02"', async () => {
     const res = await request(t.server).get('/api/nothing-here');
