@@ -33,6 +33,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 describe('Audit trail', () => {
   let t: TestApp;
   let stored: ReturnType<Connection['collection']>;
+  let querier: TestUser | undefined;
 
   beforeAll(async () => {
     t = await startTestApp({ TRUSTED_PROXIES: '127.0.0.1' });
@@ -374,11 +375,15 @@ describe('Audit trail', () => {
       ['limit=1.5', 'limit'],
       ['limit=', 'limit'],
       ['limit=1&limit=2', 'limit'],
+      ['limit=1e2', 'limit'],
+      ['limit=0x3', 'limit'],
+      ['limit=%201', 'limit'],
       ['cursor=not%20a%20cursor', 'cursor'],
       ['cursor=abc', 'cursor'],
       ['cursor=', 'cursor'],
     ])('answers ?%s with 400 "01" naming %s', async (query, field) => {
-      const user = await registerUser(t.server, uniqueEmail('bad'));
+      querier ??= await registerUser(t.server, uniqueEmail('bad'));
+      const user = querier;
       const res = await request(t.server).get(`/api/audit?${query}`).set(user.auth);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ status_code: 400, error: '01' });

@@ -137,13 +137,44 @@ describe('The error shape and request ids', () => {
         'GET /api/audit',
         'GET /health',
         'GET /metrics',
-        ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((method) => [
-          `${method} /api/balance/{app}`,
-          `${method} /api/balance/{app}/{path}`,
-        ]),
+        ...['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'].flatMap(
+          (method) => [`${method} /api/balance/{app}`, `${method} /api/balance/{app}/{path}`],
+        ),
       ]),
     );
     expect(doc.body.components.schemas.ErrorResponseDto).toBeDefined();
     expect(doc.body.components.securitySchemes.bearer).toBeDefined();
+  });
+
+  it('documents what validation enforces: 413 wherever a JSON body may come, integers as integers', async () => {
+    const doc = await request(t.server).get('/docs-json').expect(200);
+    const paths = doc.body.paths as Record<string, Record<string, { responses: object }>>;
+    const withoutTooLarge = Object.entries(paths)
+      .filter(([path]) => !path.startsWith('/api/balance'))
+      .flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
+          .filter(([, operation]) => !('413' in operation.responses))
+          .map(([method]) => `${method} ${path}`),
+      );
+    expect(withoutTooLarge).toEqual([]);
+
+    const schemas = doc.body.components.schemas;
+    const typeOf = (schema: string, field: string) => schemas[schema].properties[field].type;
+    for (const [schema, field] of [
+      ['NodeDto', 'port'],
+      ['NodeDto', 'weight'],
+      ['SettingsPatchDto', 'connect_timeout_ms'],
+      ['SettingsPatchDto', 'timeout_ms'],
+      ['SettingsPatchDto', 'retries'],
+      ['RateLimitDto', 'limit'],
+      ['RateLimitDto', 'window_ms'],
+    ]) {
+      expect(`${schema}.${field}: ${typeOf(schema, field)}`).toBe(`${schema}.${field}: integer`);
+    }
+    const limit = doc.body.paths['/api/audit'].get.parameters.find(
+      (p: { name: string }) => p.name === 'limit',
+    );
+    expect(limit.schema.type).toBe('integer');
   });
 });

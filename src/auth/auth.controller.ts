@@ -25,7 +25,7 @@ export class AuthController {
       '(RATE_LIMIT_LOGIN_FAILURES_PER_IP); once limited, even the right password gets 429 until the window passes.',
   })
   @ApiOkResponse({ type: TokenDto })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors(400, 401, 413, 429)
   async login(@Body() body: CredentialsDto): Promise<TokenDto> {
     const { userId, token } = await this.auth.login(body.email, body.password);
     return withAuditActor(token, userId);

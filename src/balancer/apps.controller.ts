@@ -34,7 +34,7 @@ export class AppsController {
   @Audited('app.create')
   @ApiOperation({ summary: 'Create an app with its first node' })
   @ApiCreatedResponse({ type: DescriptionDto })
-  @ApiErrors(400, 401, 409)
+  @ApiErrors(400, 401, 409, 413)
   async create(
     @CurrentUser() user: ActiveUser,
     @Param() params: AppNameParams,
@@ -56,7 +56,7 @@ export class AppsController {
   @Audited('app.update')
   @ApiOperation({ summary: "Change any subset of an app's settings" })
   @ApiOkResponse({ type: AppViewDto })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 413)
   update(
     @CurrentUser() user: ActiveUser,
     @Param() params: AppNameParams,
@@ -69,7 +69,7 @@ export class AppsController {
   @Audited('app.delete')
   @ApiOperation({ summary: 'Delete an app with its nodes and request logs' })
   @ApiOkResponse({ type: DescriptionDto })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 413)
   async remove(@CurrentUser() user: ActiveUser, @Param() params: AppNameParams): Promise<DescriptionDto> {
     await this.apps.remove(user.id, params.app);
     return { status_code: 200, description: params.app };

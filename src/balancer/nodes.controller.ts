@@ -24,7 +24,7 @@ export class NodesController {
   })
   @ApiCreatedResponse({ type: DescriptionDto, description: 'The node was added' })
   @ApiOkResponse({ type: DescriptionDto, description: 'The node was already registered; updated' })
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400, 401, 403, 413)
   async add(
     @CurrentUser() user: ActiveUser,
     @Param() params: AppNameParams,
@@ -42,7 +42,7 @@ export class NodesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove a node' })
   @ApiOkResponse({ type: DescriptionDto })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 413)
   async remove(
     @CurrentUser() user: ActiveUser,
     @Param() params: AppNameParams,

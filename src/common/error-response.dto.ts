@@ -3,7 +3,7 @@ import { ApiProperty, ApiResponse } from '@nestjs/swagger';
 import { ErrorCode } from '../../libs/gateway-core/src/error-codes';
 
 export class ErrorResponseDto {
-  @ApiProperty({ example: 409 })
+  @ApiProperty({ type: 'integer', example: 409 })
   status_code: number;
 
   @ApiProperty({ enum: Object.values(ErrorCode), example: '02' })

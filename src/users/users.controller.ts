@@ -39,7 +39,7 @@ export class UsersController {
       'A wrong password counts as a failed login for the login rate limits.',
   })
   @ApiOkResponse({ type: UserDescriptionDto })
-  @ApiErrors(400, 401, 429)
+  @ApiErrors(400, 401, 413, 429)
   async delete(@Body() body: CredentialsDto): Promise<UserDescriptionDto> {
     const user = await this.users.delete(body.email, body.password);
     return withAuditActor({ status_code: 200, description: user.email }, user.id);

@@ -22,7 +22,7 @@ export class ApiKeysController {
     description: 'A private app accepts X-API-Key: <key> instead of its owner\'s token; rate limits can key on it.',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 413)
   create(@CurrentUser() user: ActiveUser, @Param() params: AppNameParams): Promise<CreatedApiKeyDto> {
     return this.keys.create(user.id, params.app);
   }
@@ -39,7 +39,7 @@ export class ApiKeysController {
   @Audited('app.key.revoke')
   @ApiOperation({ summary: 'Revoke an API key' })
   @ApiOkResponse({ type: DescriptionDto })
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 401, 403, 404, 413)
   async revoke(@CurrentUser() user: ActiveUser, @Param() params: ApiKeyParams): Promise<DescriptionDto> {
     await this.keys.revoke(user.id, params.app, params.id);
     return { status_code: 200, description: params.id };

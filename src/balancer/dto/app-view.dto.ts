@@ -3,9 +3,9 @@ import { SettingsDto } from './settings.dto';
 
 export class NodeViewDto {
   @ApiProperty() host: string;
-  @ApiProperty() port: number;
+  @ApiProperty({ type: 'integer' }) port: number;
   @ApiProperty() statuspath: string;
-  @ApiProperty() weight: number;
+  @ApiProperty({ type: 'integer' }) weight: number;
   @ApiProperty({ enum: ['up', 'down'] }) status: 'up' | 'down';
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) last_check: string | null;
   @ApiProperty({ type: String, nullable: true }) last_error: string | null;

@@ -21,18 +21,22 @@ import {
 const TIMEOUT_MESSAGE = 'must be an integer from 1 to 600000 (milliseconds)';
 
 export class RateLimitDto {
-  @ApiProperty({ minimum: 1, example: 100 })
+  @ApiProperty({ type: 'integer', minimum: 1, example: 100 })
   @IsInt()
   @Min(1)
   limit: number;
 
-  @ApiProperty({ minimum: 1, maximum: 86400000, example: 60000 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 86400000, example: 60000 })
   @IsInt()
   @Min(1)
   @Max(86400000)
   window_ms: number;
 
-  @ApiProperty({ example: 'ip', description: '"ip", "api_key" or "header:<name>"' })
+  @ApiProperty({
+    example: 'ip',
+    description: '"ip", "api_key" or "header:<name>"',
+    pattern: RATE_LIMIT_KEY.source,
+  })
   @Matches(RATE_LIMIT_KEY, { message: 'rate_limit.key must be "ip", "api_key" or "header:<name>"' })
   key: string;
 }
@@ -41,19 +45,24 @@ export class SettingsDto {
   @ApiProperty({ enum: STRATEGY_NAMES })
   strategy: StrategyName;
 
-  @ApiProperty({ example: 'ip', description: '"ip" or "header:<name>", used by consistent-hash' })
+  @ApiProperty({
+    example: 'ip',
+    description: '"ip" or "header:<name>", used by consistent-hash',
+    pattern: HASH_KEY.source,
+  })
   hash_key: string;
 
-  @ApiProperty({ example: 2000 })
+  @ApiProperty({ type: 'integer', example: 2000 })
   connect_timeout_ms: number;
 
   @ApiProperty({
+    type: 'integer',
     example: 60000,
     description: 'Time allowed for the whole answer, retries included',
   })
   timeout_ms: number;
 
-  @ApiProperty({ example: 1, description: 'Extra attempts on other nodes' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Extra attempts on other nodes' })
   retries: number;
 
   @ApiProperty({ example: false })
@@ -69,26 +78,26 @@ export class SettingsPatchDto {
   @IsIn(STRATEGY_NAMES, { message: `strategy must be one of ${STRATEGY_NAMES.join(', ')}` })
   strategy?: StrategyName;
 
-  @ApiPropertyOptional({ example: 'header:X-User-Id' })
+  @ApiPropertyOptional({ example: 'header:X-User-Id', pattern: HASH_KEY.source })
   @IsOptionalNonNull()
   @Matches(HASH_KEY, { message: 'hash_key must be "ip" or "header:<name>"' })
   hash_key?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 600000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 600000 })
   @IsOptionalNonNull()
   @IsInt({ message: `connect_timeout_ms ${TIMEOUT_MESSAGE}` })
   @Min(1, { message: `connect_timeout_ms ${TIMEOUT_MESSAGE}` })
   @Max(600000, { message: `connect_timeout_ms ${TIMEOUT_MESSAGE}` })
   connect_timeout_ms?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 600000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 600000 })
   @IsOptionalNonNull()
   @IsInt({ message: `timeout_ms ${TIMEOUT_MESSAGE}` })
   @Min(1, { message: `timeout_ms ${TIMEOUT_MESSAGE}` })
   @Max(600000, { message: `timeout_ms ${TIMEOUT_MESSAGE}` })
   timeout_ms?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 5 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 5 })
   @IsOptionalNonNull()
   @IsInt({ message: 'retries must be an integer from 0 to 5' })
   @Min(0, { message: 'retries must be an integer from 0 to 5' })

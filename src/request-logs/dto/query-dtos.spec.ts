@@ -19,9 +19,12 @@ describe('RequestLogsQueryDto', () => {
     expect(dto.limit).toBe(250);
   });
 
-  it.each([['0'], ['1001'], ['abc'], ['2.5'], ['']])('refuses limit=%s', (limit) => {
-    expect(check(RequestLogsQueryDto, { limit }).fields).toEqual(['limit']);
-  });
+  it.each([['0'], ['1001'], ['abc'], ['2.5'], [''], ['1e2'], ['0x3'], [' 1'], ['+5']])(
+    'refuses limit=%s',
+    (limit) => {
+      expect(check(RequestLogsQueryDto, { limit }).fields).toEqual(['limit']);
+    },
+  );
 
   it('accepts every filter together', () => {
     const { fields } = check(RequestLogsQueryDto, {

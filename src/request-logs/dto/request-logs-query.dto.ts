@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -11,6 +10,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { QueryInt } from '../../common/query-int.decorator';
 
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
@@ -26,7 +26,7 @@ export class RequestLogsQueryDto {
     maximum: MAX_LOGS_PAGE,
     default: DEFAULT_LOGS_PAGE,
   })
-  @Type(() => Number)
+  @QueryInt()
   @IsInt({ message: 'limit must be an integer from 1 to 1000' })
   @Min(1, { message: 'limit must be an integer from 1 to 1000' })
   @Max(MAX_LOGS_PAGE, { message: 'limit must be an integer from 1 to 1000' })
@@ -35,6 +35,8 @@ export class RequestLogsQueryDto {
   @ApiPropertyOptional({
     description:
       'The next_cursor of the previous page, to get the entries that come after it (older)',
+    minLength: 1,
+    maxLength: 200,
   })
   @IsOptional()
   @IsString()
@@ -46,7 +48,11 @@ export class RequestLogsQueryDto {
   @IsIn(STATUS_CLASSES, { message: `status must be one of ${STATUS_CLASSES.join(', ')}` })
   status?: StatusClass;
 
-  @ApiPropertyOptional({ example: 'GET', description: 'Only this HTTP method (case-insensitive)' })
+  @ApiPropertyOptional({
+    example: 'GET',
+    description: 'Only this HTTP method (case-insensitive)',
+    pattern: '^[A-Za-z]{1,20}$',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z]{1,20}$/, { message: 'method must be an HTTP method name such as GET' })
   method?: string;
@@ -55,6 +61,8 @@ export class RequestLogsQueryDto {
     example: '/api/orders',
     description:
       'Only paths (as the node received them) that start with this text, taken literally',
+    pattern: '^/',
+    maxLength: 2048,
   })
   @IsOptional()
   @IsString()
