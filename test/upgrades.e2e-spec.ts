@@ -1,5 +1,5 @@
 import { IncomingMessage, request as httpRequest } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import request from 'supertest';
 import { createApp } from './support/apps';
 import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
@@ -306,6 +306,75 @@ describe('Upgrades (WebSocket handshakes) on /api/balance/<app>/<path>', () => {
     expect(answer.kind).toBe('response');
     expect(answer.res.statusCode).toBe(200);
     expect(answer.kind === 'response' && JSON.parse(answer.body)).toHaveProperty('apps');
+  });
+
+  /** Writes `parts` one after the other on a new connection; resolves with all the gateway wrote back. */
+  function exchangeRaw(parts: (string | Buffer)[]): Promise<string> {
+    const { port } = new URL(t.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', async () => {
+        for (const part of parts) {
+          socket.write(part);
+          await new Promise((done) => setTimeout(done, 20));
+        }
+      });
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (answer += chunk));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  function dechunk(chunked: string): string {
+    let body = '';
+    for (let at = 0; ;) {
+      const lineEnd = chunked.indexOf('\r\n', at);
+      const size = parseInt(chunked.slice(at, lineEnd), 16);
+      if (size === 0) return body;
+      body += chunked.slice(lineEnd + 2, lineEnd + 2 + size);
+      at = lineEnd + 2 + size + 2;
+    }
+  }
+
+  const h2cUpgrade = (name: string, body: string) =>
+    `POST /api/balance/${name}/pay HTTP/1.1\r\nHost: gw\r\n` +
+    'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n' +
+    `Content-Length: ${body.length}\r\n\r\n`;
+
+  it.each([
+    ['a small body, sent with the headers', 10, 1],
+    ['a 200 KB body, sent in parts after the headers', 200_000, 4],
+  ])(
+    'forwards a request with an Upgrade header and %s as a plain request (h2c, as curl --http2 asks)',
+    async (_, size, parts) => {
+      const name = await createApp(t.server, user, [ws]);
+      const body = 'x'.repeat(size - 1) + '!';
+      const step = Math.ceil(size / parts);
+      const pieces = Array.from({ length: parts }, (_, i) => body.slice(i * step, (i + 1) * step));
+      const sent =
+        parts === 1 ? [h2cUpgrade(name, body) + body] : [h2cUpgrade(name, body), ...pieces];
+      const answer = await exchangeRaw(sent);
+      const end = answer.indexOf('\r\n\r\n');
+      expect(answer.slice(0, end)).toMatch(/^HTTP\/1\.1 200 [^]*\r\nconnection: close\r\n/i);
+      const echoed = JSON.parse(dechunk(answer.slice(end + 4)));
+      expect(echoed).toMatchObject({ method: 'POST', url: '/pay', body });
+      expect(echoed.headers.upgrade).toBeUndefined();
+      expect(echoed.headers['http2-settings']).toBeUndefined();
+    },
+  );
+
+  it('refuses an Upgrade request with a chunked body in the contract shape', async () => {
+    const name = await createApp(t.server, user, [ws]);
+    const answer = await exchangeRaw([
+      `POST /api/balance/${name}/pay HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n` +
+        'Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    ]);
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1])).toMatchObject({
+      status_code: 400,
+      error: '01',
+    });
   });
 
   it('closes open tunnels when the gateway shuts down', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
 import { upstreamRequestHeaders } from '../../../libs/gateway-core/src/hop-by-hop';
 import { ClientIpResolver, peerAddress } from '../../common/client-ip';
@@ -15,7 +15,7 @@ import type { LiveApp } from '../registry/live-app';
 import { Exchange, ExchangeDeps, UpgradeRequest } from './exchange';
 import { PrivateAccess } from './private-access';
 import { sendProxyError } from './proxy-error';
-import { readSmallBody, StreamedRequestBody } from './request-body';
+import { bodyOnUpgradedSocket, readSmallBody, StreamedRequestBody } from './request-body';
 import { responseOnSocket } from './response-on-socket';
 
 export const BALANCE_PREFIX = '/api/balance';
@@ -70,7 +70,44 @@ export class ForwardingHandler {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const target = this.admit(req, res);
     if (target === null) return;
+    this.forward(target, req, res, req, bodyLength(req));
+  }
+
+  /**
+   * An HTTP upgrade (a WebSocket handshake, typically) on a balance route: the same checks as a request, then
+   * the node's 101 answer opens a tunnel between the two sockets; any other answer is passed on as it is.
+   * A request that carries a body (`curl --http2 -d …` asks for h2c that way) is forwarded as a plain
+   * request instead, as RFC 9110 §7.8 lets a server ignore Upgrade; its connection closes after the answer.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const res = responseOnSocket(req, socket);
+    const target = this.admit(req, res);
+    if (target === null) return;
     const length = bodyLength(req);
+    if (length === 0) {
+      this.exchange(target, req, res, { protocol: req.headers.upgrade as string, head }).start(null);
+    } else if (length < 0) {
+      sendProxyError(
+        res,
+        400,
+        ErrorCode.BadPayload,
+        'A request with an Upgrade header cannot have a chunked body: send Content-Length, or no Upgrade',
+        target.requestId,
+      );
+    } else {
+      const body = length <= this.config.maxProxyBody ? bodyOnUpgradedSocket(head, socket, length) : req;
+      this.forward(target, req, res, body, length);
+    }
+  }
+
+  /** Forwards a plain request whose body, `length` bytes long (-1: chunked), comes from `body`. */
+  private forward(
+    target: Admitted,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Readable,
+    length: number,
+  ): void {
     if (length > this.config.maxProxyBody) {
       res.shouldKeepAlive = false;
       sendProxyError(
@@ -86,24 +123,13 @@ export class ForwardingHandler {
     if (length === 0) {
       exchange.start(null);
     } else if (length > 0 && length <= REPLAYABLE_BODY_LIMIT) {
-      readSmallBody(req, length).then(
-        (body) => exchange.start(body),
+      readSmallBody(body, length).then(
+        (bytes) => exchange.start(bytes),
         () => exchange.fail(400, ErrorCode.BadPayload, 'The request body could not be read'),
       );
     } else {
-      exchange.start(new StreamedRequestBody(req, this.config.maxProxyBody));
+      exchange.start(new StreamedRequestBody(body, this.config.maxProxyBody));
     }
-  }
-
-  /**
-   * An HTTP upgrade (a WebSocket handshake, typically) on a balance route: the same checks as a request, then
-   * the node's 101 answer opens a tunnel between the two sockets; any other answer is passed on as it is.
-   */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const res = responseOnSocket(req, socket);
-    const target = this.admit(req, res);
-    if (target === null) return;
-    this.exchange(target, req, res, { protocol: req.headers.upgrade as string, head }).start(null);
   }
 
   private exchange(

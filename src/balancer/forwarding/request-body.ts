@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
+import { Duplex, Readable } from 'node:stream';
 
 export class BodyTooLargeError extends Error {
   readonly code = 'BODY_TOO_LARGE';
@@ -10,7 +9,7 @@ export class StreamedRequestBody extends Readable {
   private bytes = 0;
 
   constructor(
-    private readonly req: IncomingMessage,
+    private readonly req: Readable,
     private readonly limit: number,
   ) {
     super();
@@ -46,7 +45,7 @@ export class StreamedRequestBody extends Readable {
   };
 }
 
-export function readSmallBody(req: IncomingMessage, expected: number): Promise<Buffer> {
+export function readSmallBody(req: Readable, expected: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -61,4 +60,38 @@ export function readSmallBody(req: IncomingMessage, expected: number): Promise<B
     req.once('end', () => resolve(Buffer.concat(chunks, received)));
     req.once('error', reject);
   });
+}
+
+/**
+ * The body of a request that came with an Upgrade header. Node hands such a request over as an upgrade,
+ * with the bytes that followed its headers in `head` and the rest still on the socket: this reads exactly
+ * `length` of them, and leaves the socket paused after.
+ */
+export function bodyOnUpgradedSocket(head: Buffer, socket: Duplex, length: number): Readable {
+  let remaining = length;
+  const body = new Readable({ read: () => void socket.resume() });
+  const take = (chunk: Buffer): void => {
+    const part = chunk.subarray(0, remaining);
+    remaining -= part.length;
+    const wantsMore = part.length === 0 || body.push(part);
+    if (remaining === 0) {
+      finish();
+      body.push(null);
+    } else if (!wantsMore) socket.pause();
+  };
+  const cut = (): void => {
+    finish();
+    body.destroy(new Error('the connection closed before the whole body arrived'));
+  };
+  const finish = (): void => {
+    socket.off('data', take);
+    socket.off('end', cut);
+    socket.off('close', cut);
+    socket.pause();
+  };
+  socket.on('data', take);
+  socket.once('end', cut);
+  socket.once('close', cut);
+  take(head);
+  return body;
 }
