@@ -31,6 +31,8 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       .set('Host', 'shop.example.com')
       .set('X-Forwarded-Proto', 'https')
       .set('X-Forwarded-Host', 'spoofed.example.com')
+      .set('X-Forwarded-For', '6.6.6.6')
+      .set('Forwarded', 'for=6.6.6.6;proto=https')
       .send({ hello: 'world' });
     expect(res.status).toBe(200);
     expect(res.headers['x-node']).toBe('a');
@@ -48,6 +50,7 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       'x-forwarded-host': 'shop.example.com',
       'content-type': 'application/json',
     });
+    expect(res.body.headers.forwarded).toBeUndefined();
   });
 
   it('forwards /api/balance/<app> and /api/balance/<app>?q as the root path', async () => {

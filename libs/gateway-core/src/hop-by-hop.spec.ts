@@ -6,6 +6,7 @@ import {
 
 const FORWARDED = {
   peerIp: '203.0.113.9',
+  fromTrustedProxy: true,
   proto: 'https',
   host: 'api.example.com',
   requestId: 'req-1',
@@ -105,6 +106,26 @@ describe('upstreamRequestHeaders', () => {
       ['x-forwarded-for', '198.51.100.1, 198.51.100.2, 203.0.113.9'],
     ]);
     expect(namesOf(headers).filter((name) => name === 'x-forwarded-for')).toHaveLength(1);
+  });
+
+  it('drops the X-Forwarded-For chain and Forwarded of a peer that is not a trusted proxy', () => {
+    const raw = [
+      'X-Forwarded-For',
+      '6.6.6.6',
+      'x-forwarded-for',
+      '7.7.7.7',
+      'Forwarded',
+      'for=6.6.6.6;proto=https',
+    ];
+    const headers = upstreamRequestHeaders(raw, { ...FORWARDED, fromTrustedProxy: false });
+    expect(pairs(headers).filter(([name]) => /forwarded-for|^forwarded$/i.test(name))).toEqual([
+      ['x-forwarded-for', '203.0.113.9'],
+    ]);
+  });
+
+  it('passes on the Forwarded field of a trusted proxy', () => {
+    const headers = upstreamRequestHeaders(['Forwarded', 'for=198.51.100.1'], FORWARDED);
+    expect(pairs(headers)).toContainEqual(['Forwarded', 'for=198.51.100.1']);
   });
 
   it('starts a fresh chain when the client lists X-Forwarded-For in Connection', () => {

@@ -5,6 +5,11 @@ import { HeaderRole, headerRoleOf, lowercaseHeaderName } from './headers/header-
 export interface ForwardedContext {
   /** The address the request came from: the client, or the proxy in front of us. */
   peerIp: string;
+  /**
+   * Whether that peer is a trusted proxy, whose X-Forwarded-For chain (and RFC 7239 Forwarded field) is
+   * passed on; from anyone else both are dropped, and the chain starts at the peer.
+   */
+  fromTrustedProxy: boolean;
   proto: string;
   /** The client's original Host header; falls back to the one found in the raw headers. */
   host: string | undefined;
@@ -24,8 +29,9 @@ const names: string[] = [];
 /**
  * Headers to send upstream, as a flat [name, value, ...] array for undici, from Node's
  * `req.rawHeaders`. Drops hop-by-hop fields, fields named by Connection, Host (the client sets
- * the node's authority), Expect (Node already answered 100-continue; undici rejects it) and the
- * client's X-Forwarded-Proto/Host and X-Request-Id, then appends the gateway's forwarding fields.
+ * the node's authority), Expect (Node already answered 100-continue; undici rejects it), the
+ * client's X-Forwarded-Proto/Host and X-Request-Id, and, unless it comes from a trusted proxy, its
+ * X-Forwarded-For and Forwarded; then appends the gateway's forwarding fields.
  */
 export function upstreamRequestHeaders(
   rawHeaders: readonly string[],
@@ -39,7 +45,7 @@ export function upstreamRequestHeaders(
     roles[i >> 1] = role;
     const value = rawHeaders[i + 1];
     if (role === HeaderRole.Connection) collectConnectionOptions(value, connectionOptions);
-    else if (role === HeaderRole.ForwardedFor) {
+    else if (role === HeaderRole.ForwardedFor && forwarded.fromTrustedProxy) {
       forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
     } else if (role === HeaderRole.Host && rawHost === undefined) rawHost = value;
   }
@@ -53,7 +59,7 @@ export function upstreamRequestHeaders(
     const role = roles[i >> 1];
     const name = rawHeaders[i];
     const value = rawHeaders[i + 1];
-    if (role === HeaderRole.Pass) {
+    if (role === HeaderRole.Pass || (role === HeaderRole.Forwarded && forwarded.fromTrustedProxy)) {
       if (hasOptions && isConnectionOption(lowercaseHeaderName(name), connectionOptions)) continue;
       out.push(name, value);
     } else if (role === HeaderRole.Te && trimmedEqualsIgnoreCase(value, 'trailers')) {

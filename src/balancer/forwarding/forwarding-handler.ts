@@ -187,6 +187,7 @@ export class ForwardingHandler {
     const viaProxy = this.clientIps.fromTrustedProxy(req);
     const headers = upstreamRequestHeaders(req.rawHeaders, {
       peerIp: peerAddress(req),
+      fromTrustedProxy: viaProxy,
       proto: (viaProxy && forwardedProto(req)) || schemeOf(req),
       host: (viaProxy && firstValue(req.headers['x-forwarded-host'])) || req.headers.host,
       requestId,

@@ -9,6 +9,7 @@ export const HeaderRole = {
   ForwardedHost: 7,
   RequestId: 8,
   Expect: 9,
+  Forwarded: 10,
 } as const;
 
 export type HeaderRole = (typeof HeaderRole)[keyof typeof HeaderRole];
@@ -30,6 +31,7 @@ const SPECIAL_ROLES: readonly (readonly [string, HeaderRole])[] = [
   ['te', HeaderRole.Te],
   ['host', HeaderRole.Host],
   ['x-forwarded-for', HeaderRole.ForwardedFor],
+  ['forwarded', HeaderRole.Forwarded],
   ['x-forwarded-proto', HeaderRole.ForwardedProto],
   ['x-forwarded-host', HeaderRole.ForwardedHost],
   ['x-request-id', HeaderRole.RequestId],
