@@ -1,6 +1,9 @@
 import { connect } from 'node:net';
 import request from 'supertest';
+import { createApp } from './support/apps';
+import { FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
+import { registerUser } from './support/users';
 
 describe('The error shape and request ids', () => {
   let t: TestApp;
@@ -47,10 +50,12 @@ describe('The error shape and request ids', () => {
   });
 
   /** Sends raw bytes on a new connection; resolves with all the server wrote before it closed. */
-  function sendRaw(bytes: string): Promise<string> {
+  function sendRaw(bytes: string, halfClose = true): Promise<string> {
     const { port } = new URL(t.url);
     return new Promise((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        halfClose ? socket.end(bytes) : socket.write(bytes),
+      );
       let answer = '';
       socket.setEncoding('utf8');
       socket.on('data', (chunk: string) => (answer += chunk));
@@ -90,6 +95,48 @@ describe('The error shape and request ids', () => {
       expect(JSON.parse(body)).toEqual({ ...errorShape(status, code), request_id: requestId });
     },
   );
+
+  describe('on a connection that carries several requests', () => {
+    let node: FakeNode;
+    let app: string;
+
+    beforeAll(async () => {
+      node = await startFakeNode('slow', (req, res) => {
+        req.resume();
+        setTimeout(() => res.end(`answer to ${req.method} ${req.url}`), 200);
+      });
+      app = await createApp(t.server, await registerUser(t.server), [node]);
+    });
+    afterAll(() => node.close());
+
+    it('answers the requests read before a malformed one first, then refuses it', async () => {
+      const answer = await sendRaw(
+        `POST /api/balance/${app}/order HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}` +
+          `GET /api/balance/${app}/next HTTP/1.1\r\nHost: x\r\n\r\n` +
+          'GET /x HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n',
+        false,
+      );
+      const statuses = [...answer.matchAll(/HTTP\/1\.1 (\d+) /g)].map((match) => match[1]);
+      expect(statuses).toEqual(['200', '200', '400']);
+      expect(answer).toContain('answer to POST /order');
+      expect(answer.indexOf('answer to GET /next')).toBeGreaterThan(
+        answer.indexOf('answer to POST /order'),
+      );
+      expect(answer).toMatch(/"error":"01"/);
+    });
+
+    it('answers a request that asked to close the connection, ignoring what follows it', async () => {
+      const answer = await sendRaw(
+        `GET /api/balance/${app}/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n` +
+          'GET /health HTTP/1.1\r\nHost: x\r\n\r\n',
+        false,
+      );
+      expect([...answer.matchAll(/HTTP\/1\.1 (\d+) /g)].map((match) => match[1])).toEqual([
+        '200',
+      ]);
+      expect(answer).toMatch(/answer to GET \/last$/);
+    });
+  });
 
   it('answers an unknown route with 404 "02"', async () => {
     const res = await request(t.server).get('/api/nothing-here');

@@ -7,32 +7,66 @@ interface ParserError extends Error {
   code?: string;
 }
 
+/** Node's own handle on the response being written to a socket (the first of any pipelined ones). */
+type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
+
 /**
  * Requests that Node's HTTP parser refuses before any handler sees them (a malformed request line or
  * header, headers over the size limit, a request that was too slow to arrive) get the contract's error
- * shape and a request id, instead of Node's bare status line. The connection closes after the answer: the
- * parser cannot go on with it.
+ * shape and a request id, instead of Node's bare status line; then the connection closes, since the parser
+ * cannot go on with it. Requests read before the bad one on the same connection are answered first, in
+ * order (RFC 9112 §9.3); bytes after a request that asked to close the connection are ignored (§9.6).
  */
 export function answerClientErrors(server: Server): void {
-  server.on('clientError', (error: ParserError, socket: Socket) => {
-    // Node's own handler skips sockets whose response has started; so does this one.
-    const inProgress = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent) {
+  const refusing = new WeakSet<Socket>();
+  server.on('clientError', (error: ParserError, socket: HttpSocket) => {
+    if (refusing.has(socket)) return;
+    refusing.add(socket);
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    const { status, code, description } = describe(error);
-    const requestId = randomUUID();
-    const body = JSON.stringify(errorBody(status, code, description, requestId));
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        'Content-Type: application/json; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\n` +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
+    socket.pause();
+    const inFlight = socket._httpMessage;
+    if (error.code === 'HPE_CLOSED_CONNECTION') {
+      if (!inFlight) socket.destroy();
+      return;
+    }
+    if (inFlight && !inFlight.req.complete) {
+      // The bad bytes are in that request's own body: it is the one refused.
+      if (inFlight.headersSent) socket.destroy();
+      else refuse(socket, error);
+      return;
+    }
+    afterResponses(socket, () => refuse(socket, error));
   });
+}
+
+function afterResponses(socket: HttpSocket, then: () => void): void {
+  const current = socket._httpMessage;
+  if (!current) {
+    then();
+    return;
+  }
+  current.once('close', () => setImmediate(() => afterResponses(socket, then)));
+}
+
+function refuse(socket: Socket, error: ParserError): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, code, description } = describe(error);
+  const requestId = randomUUID();
+  const body = JSON.stringify(errorBody(status, code, description, requestId));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-Id: ${requestId}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 function describe(error: ParserError): { status: number; code: ErrorCode; description: string } {
