@@ -7,6 +7,8 @@ interface ParserError extends Error {
   code?: string;
 }
 
+const LINGER_MS = 2000;
+
 /** Node's own handle on the response being written to a socket (the first of any pipelined ones). */
 type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
 
@@ -51,11 +53,19 @@ function afterResponses(socket: HttpSocket, then: () => void): void {
   current.once('close', () => setImmediate(() => afterResponses(socket, then)));
 }
 
+/**
+ * Writes the error and closes. The socket is read (and what comes dropped) for up to LINGER_MS more, so
+ * the client's end of the connection closes it, rather than a reset that could discard the answer.
+ */
 function refuse(socket: Socket, error: ParserError): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+  linger.unref();
+  socket.once('close', () => clearTimeout(linger));
+  socket.resume();
   const { status, code, description } = describe(error);
   const requestId = randomUUID();
   const body = JSON.stringify(errorBody(status, code, description, requestId));
