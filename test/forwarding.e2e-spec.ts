@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import request from 'supertest';
 import { createApp } from './support/apps';
 import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
@@ -305,6 +306,106 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     const outcome = await downloadOutcome(`${t.url}/api/balance/${name}/`);
     expect(outcome).toBe('aborted');
     await flaky.close();
+  });
+
+  it('answers 502 "04" or 504 "09" when the node fails after its headers but before any body byte', async () => {
+    const node = await startFakeNode('headers-only', (req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '10' });
+      res.flushHeaders();
+      if (req.url === '/close') setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const name = await createApp(t.server, user, [node], { timeout_ms: 300, retries: 0 });
+    const closed = await request(t.server).get(`/api/balance/${name}/close`);
+    expect(closed.status).toBe(502);
+    expect(closed.body).toMatchObject({ status_code: 502, error: '04' });
+    const silent = await request(t.server).get(`/api/balance/${name}/silent`);
+    expect(silent.status).toBe(504);
+    expect(silent.body).toMatchObject({ status_code: 504, error: '09' });
+    await node.close();
+  });
+
+  it('passes on a 304 that states a Content-Length, without counting it against the node', async () => {
+    const node = await startFakeNode('not-modified', (req, res) => {
+      req.resume();
+      res.socket?.write('HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 5\r\n\r\n');
+    });
+    const name = await createApp(t.server, user, [node]);
+    for (let i = 0; i < 3; i++) {
+      const res = await request(t.server).get(`/api/balance/${name}/`).set('If-None-Match', '"v1"');
+      expect(res.status).toBe(304);
+      expect(res.headers.etag).toBe('"v1"');
+    }
+    const view = await request(t.server).get(`/api/apps/${name}`).set(user.auth).expect(200);
+    expect(view.body.nodes[0]).toMatchObject({ status: 'up', last_error: null });
+    await node.close();
+  });
+
+  it('keeps the connection usable when the node answers before reading a streamed upload', async () => {
+    // A raw node: it answers /upload at once and never reads the rest of that connection.
+    const sockets = new Set<Socket>();
+    const node = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.once('data', (first) => {
+        const line = first.toString('latin1').split('\r\n', 1)[0];
+        if (line.includes(' /upload ')) {
+          socket.write('HTTP/1.1 202 Accepted\r\nContent-Length: 14\r\n\r\naccepted early');
+          socket.pause();
+        } else {
+          socket.end('HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnext');
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve));
+    const port = (node.address() as { port: number }).port;
+    const name = await createApp(t.server, user, [
+      { body: () => ({ host: '127.0.0.1', port, statuspath: '/health' }) } as FakeNode,
+    ]);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (path: string, body: Buffer | null) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(
+          `${t.url}/api/balance/${name}${path}`,
+          { method: 'POST', agent },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => resolve({ status: res.statusCode as number, text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body ?? undefined);
+      });
+    await expect(send('/upload', randomBytes(2 * 1024 * 1024))).resolves.toEqual({
+      status: 202,
+      text: 'accepted early',
+    });
+    await expect(send('/after', null)).resolves.toEqual({ status: 200, text: 'next' });
+    agent.destroy();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => node.close(resolve));
+  });
+
+  it('resets, rather than ends, an HTTP/1.0 connection whose body the node cut short', async () => {
+    const node = await startFakeNode('cut', (req, res) => {
+      req.resume();
+      res.write('partial body');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const name = await createApp(t.server, user, [node], { retries: 0 });
+    const outcome = await new Promise<string>((resolve) => {
+      const socket: Socket = connect(Number(new URL(t.url).port), '127.0.0.1', () =>
+        socket.write(`GET /api/balance/${name}/ HTTP/1.0\r\n\r\n`),
+      );
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('error', (error: Error & { code?: string }) => resolve(`${error.code}`));
+      socket.on('end', () => resolve(`clean end after ${JSON.stringify(received)}`));
+    });
+    expect(outcome).toBe('ECONNRESET');
+    await node.close();
   });
 
   it('cancels the upstream request when the client goes away, without counting it against the node', async () => {

@@ -55,7 +55,10 @@ export class Exchange {
   private bytesOut = 0;
   private done = false;
   private deadline: NodeJS.Timeout | undefined;
-  headersSent = false;
+  /** The node has answered: status and headers are known (they reach the client with the first body byte). */
+  private answered = false;
+  /** The answer's headers, held back until the first body byte or the end, so a failure before can still be a 502. */
+  private head: string[] | null = null;
 
   constructor(
     private readonly deps: ExchangeDeps,
@@ -86,9 +89,9 @@ export class Exchange {
   expire(): void {
     if (this.done) return;
     if (this.attempt) this.countFailure(this.attempt.node, 'timeout');
-    if (this.headersSent) {
+    if (this.committed) {
       this.finish(this.status);
-      this.res.destroy();
+      cutShort(this.res);
     } else {
       this.fail(
         504,
@@ -101,17 +104,33 @@ export class Exchange {
 
   fail(status: number, code: ErrorCode, description: string): void {
     if (this.done) return;
-    this.req.resume();
+    this.discardRequestBody();
     sendProxyError(this.res, status, code, description, this.requestId);
     this.finish(status);
   }
 
   onHeaders(attempt: Attempt, status: number, raw: Buffer[]): void {
     this.upstreamTimeMs = performance.now() - this.upstreamStartedAt;
-    this.headersSent = true;
+    this.answered = true;
     this.status = status;
     this.endPoint = attempt.node.id;
-    this.res.writeHead(status, downstreamResponseHeaders(raw, this.requestId));
+    this.head = downstreamResponseHeaders(raw, this.requestId);
+  }
+
+  private discardRequestBody(): void {
+    if (this.body instanceof StreamedRequestBody) this.body.discardRest();
+    else this.req.resume();
+  }
+
+  /** Whether any of the node's answer has been handed to the client's connection. */
+  private get committed(): boolean {
+    return this.answered && this.head === null;
+  }
+
+  private writeHead(): void {
+    if (this.head === null) return;
+    this.res.writeHead(this.status, this.head);
+    this.head = null;
   }
 
   /**
@@ -127,7 +146,7 @@ export class Exchange {
     }
     clearTimeout(this.deadline);
     this.upstreamTimeMs = performance.now() - this.upstreamStartedAt;
-    this.headersSent = true;
+    this.answered = true;
     this.status = status;
     this.endPoint = attempt.node.id;
     attempt.node.recordTrafficSuccess();
@@ -169,6 +188,7 @@ export class Exchange {
       return false;
     }
     this.bytesOut += chunk.length;
+    this.writeHead();
     if (this.res.write(chunk)) return true;
     this.res.once('drain', resume);
     return false;
@@ -176,6 +196,8 @@ export class Exchange {
 
   complete(attempt: Attempt): void {
     attempt.node.recordTrafficSuccess();
+    this.discardRequestBody();
+    this.writeHead();
     this.res.end();
     this.finish(this.status);
   }
@@ -187,13 +209,17 @@ export class Exchange {
       this.fail(413, ErrorCode.BodyTooLarge, error.message);
       return;
     }
-    this.countFailure(attempt.node, describeFailure(error));
-    if (this.headersSent) {
-      this.res.destroy(error);
-      this.finish(this.status);
+    if (this.answered && !this.committed && isBodylessLengthMismatch(this.status, error)) {
+      this.complete(attempt);
       return;
     }
-    if (this.mayRetry(attempt)) {
+    this.countFailure(attempt.node, describeFailure(error));
+    if (this.committed) {
+      this.finish(this.status);
+      cutShort(this.res);
+      return;
+    }
+    if (!this.answered && this.mayRetry(attempt)) {
       const next = this.pick();
       if (next) {
         this.dispatchTo(next);
@@ -262,7 +288,7 @@ export class Exchange {
 
   clientClosed(): void {
     if (this.done) return;
-    this.finish(this.headersSent ? this.status : CLIENT_CLOSED_REQUEST);
+    this.finish(this.answered ? this.status : CLIENT_CLOSED_REQUEST);
     this.attempt?.abortUpstream();
   }
 
@@ -344,6 +370,30 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.node.activeRequests--;
   }
+}
+
+/**
+ * Ends a response whose body was cut short. A reset rather than a FIN: a client reading a body delimited by
+ * the connection's end (HTTP/1.0, or no Content-Length) must not take what it got for the whole.
+ */
+function cutShort(res: ServerResponse): void {
+  const socket = res.socket as (Socket & { resetAndDestroy?: () => void }) | null;
+  if (socket && typeof socket.resetAndDestroy === 'function' && !socket.destroyed) {
+    try {
+      socket.resetAndDestroy();
+    } catch {
+      socket.destroy();
+    }
+  }
+  res.destroy();
+}
+
+/**
+ * undici reports a Content-Length mismatch for a 204 or 304 that states the length of a body it never
+ * has (RFC 9110 §8.6 allows that on 304): such an answer is complete.
+ */
+function isBodylessLengthMismatch(status: number, error: Error & { code?: string }): boolean {
+  return (status === 204 || status === 304) && error.code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH';
 }
 
 function pathWithoutQuery(path: string): string {

@@ -34,6 +34,15 @@ export class StreamedRequestBody extends Readable {
     this.req.once('error', (error) => this.destroy(error));
   }
 
+  /**
+   * Reads and drops what is left of the body, once the node has answered without it: left paused, it
+   * would stall the client's upload and the connection's next request.
+   */
+  discardRest(): void {
+    this.req.off('data', this.onData);
+    this.req.resume();
+  }
+
   private readonly onData = (chunk: Buffer): void => {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) {
