@@ -118,6 +118,7 @@ export class Exchange {
   }
 
   private discardRequestBody(): void {
+    if (this.req.complete) return;
     if (this.body instanceof StreamedRequestBody) this.body.discardRest();
     else this.req.resume();
   }
