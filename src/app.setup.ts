@@ -5,7 +5,7 @@ import { AppModule } from './app.module';
 import { ForwardingHandler } from './balancer/forwarding/forwarding-handler';
 import { routeBalancedRequests } from './balancer/forwarding/route-balanced-requests';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { answerClientErrors } from './common/client-errors';
+import { answerProtocolErrors } from './common/protocol-errors';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { ContractValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -29,6 +29,6 @@ export async function createApp(
   setupSwagger(app);
   await app.init();
   routeBalancedRequests(app.getHttpServer(), app.get(ForwardingHandler));
-  answerClientErrors(app.getHttpServer());
+  answerProtocolErrors(app.getHttpServer());
   return app;
 }

@@ -84,8 +84,22 @@ describe('The error shape and request ids', () => {
       431,
       '08',
     ],
+    ['an HTTP/1.1 request without Host', 'GET /health HTTP/1.1\r\n\r\n', 400, '01'],
+    [
+      'a transfer coding other than chunked',
+      'POST /api/auth HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n',
+      501,
+      '01',
+    ],
+    [
+      'an Expect other than 100-continue',
+      'GET /health HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n',
+      417,
+      '01',
+    ],
+    ['CONNECT', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 404, '02'],
   ])(
-    'answers %s, refused by the HTTP parser, in the error shape',
+    'answers %s, which Node would refuse bare or let through, in the error shape',
     async (_, bytes, status, code) => {
       const answer = await sendRaw(bytes);
       const [head, body] = answer.split('\r\n\r\n');
@@ -131,9 +145,7 @@ describe('The error shape and request ids', () => {
           'GET /health HTTP/1.1\r\nHost: x\r\n\r\n',
         false,
       );
-      expect([...answer.matchAll(/HTTP\/1\.1 (\d+) /g)].map((match) => match[1])).toEqual([
-        '200',
-      ]);
+      expect([...answer.matchAll(/HTTP\/1\.1 (\d+) /g)].map((match) => match[1])).toEqual(['200']);
       expect(answer).toMatch(/answer to GET \/last$/);
     });
   });

@@ -11,7 +11,7 @@ import type { RequestLogWriter } from '../../request-logs/request-log-writer';
 import { describeFailure } from '../health/health-checker';
 import type { LiveApp } from '../registry/live-app';
 import type { HealthThresholds, LiveNode } from '../registry/live-node';
-import { sendProxyError } from './proxy-error';
+import { sendError } from '../../common/send-error';
 import { BodyTooLargeError, StreamedRequestBody } from './request-body';
 
 export interface ExchangeDeps {
@@ -105,7 +105,7 @@ export class Exchange {
   fail(status: number, code: ErrorCode, description: string): void {
     if (this.done) return;
     this.discardRequestBody();
-    sendProxyError(this.res, status, code, description, this.requestId);
+    sendError(this.res, status, code, description, this.requestId);
     this.finish(status);
   }
 

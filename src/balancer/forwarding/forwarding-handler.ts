@@ -14,7 +14,7 @@ import { AppRegistry } from '../registry/app-registry';
 import type { LiveApp } from '../registry/live-app';
 import { Exchange, ExchangeDeps, UpgradeRequest } from './exchange';
 import { PrivateAccess } from './private-access';
-import { sendProxyError } from './proxy-error';
+import { sendError } from '../../common/send-error';
 import { bodyOnUpgradedSocket, readSmallBody, StreamedRequestBody } from './request-body';
 import { responseOnSocket } from './response-on-socket';
 
@@ -54,7 +54,7 @@ export class ForwardingHandler {
     if (decision.allowed) return false;
     req.resume();
     const reset = String(decision.resetSeconds);
-    sendProxyError(res, 429, ErrorCode.RateLimited, 'Rate limit exceeded for this app', requestId, [
+    sendError(res, 429, ErrorCode.RateLimited, 'Rate limit exceeded for this app', requestId, [
       'retry-after',
       reset,
       'ratelimit-limit',
@@ -87,7 +87,7 @@ export class ForwardingHandler {
     if (length === 0) {
       this.exchange(target, req, res, { protocol: req.headers.upgrade as string, head }).start(null);
     } else if (length < 0) {
-      sendProxyError(
+      sendError(
         res,
         400,
         ErrorCode.BadPayload,
@@ -110,7 +110,7 @@ export class ForwardingHandler {
   ): void {
     if (length > this.config.maxProxyBody) {
       res.shouldKeepAlive = false;
-      sendProxyError(
+      sendError(
         res,
         413,
         ErrorCode.BodyTooLarge,
@@ -153,7 +153,7 @@ export class ForwardingHandler {
       url[nameStart - 1] === '/' ? this.registry.get(url.slice(nameStart, nameEnd)) : undefined;
     if (!app) {
       req.resume();
-      sendProxyError(res, 404, ErrorCode.NotFoundOrExists, 'Unknown app', requestId);
+      sendError(res, 404, ErrorCode.NotFoundOrExists, 'Unknown app', requestId);
       return null;
     }
     if (app.settings.private) {
@@ -161,7 +161,7 @@ export class ForwardingHandler {
       if (verdict !== 'allowed') {
         req.resume();
         if (verdict === 'forbidden') {
-          sendProxyError(
+          sendError(
             res,
             403,
             ErrorCode.Forbidden,
@@ -169,7 +169,7 @@ export class ForwardingHandler {
             requestId,
           );
         } else {
-          sendProxyError(
+          sendError(
             res,
             401,
             ErrorCode.Unauthorized,

@@ -1,7 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { ErrorCode, errorBody } from '../../../libs/gateway-core/src/error-codes';
+import { ErrorCode, errorBody } from '../../libs/gateway-core/src/error-codes';
 
-export function sendProxyError(
+/**
+ * Writes the contract's error shape on a raw response, where the exception filter does not reach (the
+ * forwarding path, protocol refusals). A response whose headers are already out is destroyed instead.
+ */
+export function sendError(
   res: ServerResponse,
   status: number,
   code: ErrorCode,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ErrorCode, errorBody } from '../../libs/gateway-core/src/error-codes';
+import { requestIdOf } from './request-id';
+import { sendError } from './send-error';
 
 interface ParserError extends Error {
   code?: string;
@@ -12,6 +14,68 @@ const LINGER_MS = 2000;
 /** Node's own handle on the response being written to a socket (the first of any pipelined ones). */
 type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
 
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+interface Refusal {
+  status: number;
+  code: ErrorCode;
+  description: string;
+}
+
+/**
+ * Everything Node would refuse with a bare status line, and what it would let through but should not, is
+ * answered in the contract's error shape: parser errors, an HTTP/1.1 request without Host (RFC 9112 §3.2),
+ * a transfer coding other than chunked (§6.1: 501), an Expect other than 100-continue (417) and CONNECT.
+ * Wraps the server's request listener, so it is called once the routes are in place.
+ */
+export function answerProtocolErrors(server: Server): void {
+  answerClientErrors(server);
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  const [next] = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = refusalOf(req);
+    if (refusal === undefined) next(req, res);
+    else refuseRequest(req, res, refusal);
+  });
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
+    refuseRequest(req, res, {
+      status: 417,
+      code: ErrorCode.BadPayload,
+      description: 'Only "Expect: 100-continue" is supported',
+    }),
+  );
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    refuse(socket, {
+      status: 404,
+      code: ErrorCode.NotFoundOrExists,
+      description: `No route for CONNECT ${req.url}`.slice(0, 200),
+    });
+  });
+}
+
+function refusalOf(req: IncomingMessage): Refusal | undefined {
+  if (req.httpVersionMinor === 1 && req.httpVersionMajor === 1 && req.headers.host === undefined) {
+    return { status: 400, code: ErrorCode.BadPayload, description: 'Missing Host header' };
+  }
+  const codings = req.headers['transfer-encoding'];
+  if (codings !== undefined && codings.trim().toLowerCase() !== 'chunked') {
+    return {
+      status: 501,
+      code: ErrorCode.BadPayload,
+      description: 'Transfer-Encoding other than chunked is not supported',
+    };
+  }
+  return undefined;
+}
+
+function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  req.resume();
+  res.shouldKeepAlive = false;
+  sendError(res, refusal.status, refusal.code, refusal.description, requestIdOf(req));
+}
+
 /**
  * Requests that Node's HTTP parser refuses before any handler sees them (a malformed request line or
  * header, headers over the size limit, a request that was too slow to arrive) get the contract's error
@@ -19,7 +83,7 @@ type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
  * cannot go on with it. Requests read before the bad one on the same connection are answered first, in
  * order (RFC 9112 §9.3); bytes after a request that asked to close the connection are ignored (§9.6).
  */
-export function answerClientErrors(server: Server): void {
+function answerClientErrors(server: Server): void {
   const refusing = new WeakSet<Socket>();
   server.on('clientError', (error: ParserError, socket: HttpSocket) => {
     if (refusing.has(socket)) return;
@@ -37,10 +101,10 @@ export function answerClientErrors(server: Server): void {
     if (inFlight && !inFlight.req.complete) {
       // The bad bytes are in that request's own body: it is the one refused.
       if (inFlight.headersSent) socket.destroy();
-      else refuse(socket, error);
+      else refuse(socket, describe(error));
       return;
     }
-    afterResponses(socket, () => refuse(socket, error));
+    afterResponses(socket, () => refuse(socket, describe(error)));
   });
 }
 
@@ -57,7 +121,7 @@ function afterResponses(socket: HttpSocket, then: () => void): void {
  * Writes the error and closes. The socket is read (and what comes dropped) for up to LINGER_MS more, so
  * the client's end of the connection closes it, rather than a reset that could discard the answer.
  */
-function refuse(socket: Socket, error: ParserError): void {
+function refuse(socket: Socket, { status, code, description }: Refusal): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -66,7 +130,6 @@ function refuse(socket: Socket, error: ParserError): void {
   linger.unref();
   socket.once('close', () => clearTimeout(linger));
   socket.resume();
-  const { status, code, description } = describe(error);
   const requestId = randomUUID();
   const body = JSON.stringify(errorBody(status, code, description, requestId));
   socket.end(
@@ -79,7 +142,7 @@ function refuse(socket: Socket, error: ParserError): void {
   );
 }
 
-function describe(error: ParserError): { status: number; code: ErrorCode; description: string } {
+function describe(error: ParserError): Refusal {
   switch (error.code) {
     case 'HPE_HEADER_OVERFLOW':
       return {
