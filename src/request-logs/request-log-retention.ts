@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { AppConfig } from '../config/app-config';
@@ -25,7 +25,7 @@ interface IndexInfo {
  * the check could not reach the database, it is tried again before each sweep.
  */
 @Injectable()
-export class RequestLogRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RequestLogRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RequestLogRetention.name);
   private readonly retentionSeconds: number;
   private detected: Promise<RetentionMode> | null = null;
@@ -50,9 +50,11 @@ export class RequestLogRetention implements OnApplicationBootstrap, OnApplicatio
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops the timer and lets a sweep under way finish while the database connection is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.sweeping;
   }
 
   /** How retention is enforced on this server (detected once; re-detected while the database was unreachable). */
