@@ -54,6 +54,26 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     expect(res.body.headers.forwarded).toBeUndefined();
   });
 
+  it('takes a request target in absolute form as its path, with its authority as the host', async () => {
+    const name = await createApp(t.server, user, [a]);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(t.url).port), '127.0.0.1', () =>
+        socket.write(
+          `GET http://shop.example.com/api/balance/${name}/items?q=1 HTTP/1.1\r\n` +
+            'Host: ignored.example\r\nConnection: close\r\n\r\n',
+        ),
+      );
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    const seen = JSON.parse(answer.slice(answer.indexOf('{'), answer.lastIndexOf('}') + 1));
+    expect(seen).toMatchObject({ node: 'a', url: '/items?q=1' });
+    expect(seen.headers['x-forwarded-host']).toBe('shop.example.com');
+  });
+
   it('forwards /api/balance/<app> and /api/balance/<app>?q as the root path', async () => {
     const name = await createApp(t.server, user, [a]);
     expect((await request(t.server).get(`/api/balance/${name}`)).body.url).toBe('/');
@@ -342,15 +362,17 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
   });
 
   it('keeps the connection usable when the node answers before reading a streamed upload', async () => {
-    // A raw node: it answers /upload at once and never reads the rest of that connection.
+    // A raw node: it answers /upload at once, closing, and never reads the rest of the upload.
     const sockets = new Set<Socket>();
     const node = createNetServer((socket) => {
       sockets.add(socket);
       socket.once('data', (first) => {
         const line = first.toString('latin1').split('\r\n', 1)[0];
         if (line.includes(' /upload ')) {
-          socket.write('HTTP/1.1 202 Accepted\r\nContent-Length: 14\r\n\r\naccepted early');
           socket.pause();
+          socket.end(
+            'HTTP/1.1 202 Accepted\r\nContent-Length: 14\r\nConnection: close\r\n\r\naccepted early',
+          );
         } else {
           socket.end('HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnext');
         }

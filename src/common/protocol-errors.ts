@@ -25,7 +25,8 @@ interface Refusal {
 /**
  * Everything Node would refuse with a bare status line, and what it would let through but should not, is
  * answered in the contract's error shape: parser errors, an HTTP/1.1 request without Host (RFC 9112 §3.2),
- * a transfer coding other than chunked (§6.1: 501), an Expect other than 100-continue (417) and CONNECT.
+ * a transfer coding other than chunked (§6.1: 501), an Expect other than 100-continue (417), CONNECT, and
+ * a request target that is neither a path nor an http(s) URL.
  * Wraps the server's request listener, so it is called once the routes are in place.
  */
 export function answerProtocolErrors(server: Server): void {
@@ -34,7 +35,7 @@ export function answerProtocolErrors(server: Server): void {
   const [next] = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const refusal = refusalOf(req);
+    const refusal = toOriginForm(req) ? refusalOf(req) : BAD_TARGET;
     if (refusal === undefined) next(req, res);
     else refuseRequest(req, res, refusal);
   });
@@ -53,6 +54,34 @@ export function answerProtocolErrors(server: Server): void {
       description: `No route for CONNECT ${req.url}`.slice(0, 200),
     });
   });
+}
+
+const BAD_TARGET: Refusal = {
+  status: 400,
+  code: ErrorCode.BadPayload,
+  description: 'The request target must be a path or an http(s) URL',
+};
+
+/**
+ * A request target in absolute form (`GET http://host/path`, which RFC 9112 §3.2.2 requires a server to
+ * accept) becomes the path it names, and its authority replaces the Host header. False when the target
+ * is neither a path, `*`, nor an http(s) URL.
+ */
+function toOriginForm(req: IncomingMessage): boolean {
+  const target = req.url as string;
+  if (target[0] === '/' || target === '*') return true;
+  const scheme = /^https?:\/\//i.exec(target);
+  if (!scheme) return false;
+  const authorityStart = scheme[0].length;
+  let pathStart = authorityStart;
+  while (pathStart < target.length && target[pathStart] !== '/' && target[pathStart] !== '?')
+    pathStart++;
+  const authority = target.slice(authorityStart, pathStart);
+  if (authority === '') return false;
+  const rest = target.slice(pathStart);
+  req.url = rest === '' ? '/' : rest[0] === '?' ? `/${rest}` : rest;
+  req.headers.host = authority;
+  return true;
 }
 
 function refusalOf(req: IncomingMessage): Refusal | undefined {

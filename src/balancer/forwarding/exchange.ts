@@ -117,10 +117,13 @@ export class Exchange {
     this.head = downstreamResponseHeaders(raw, this.requestId);
   }
 
+  /**
+   * Drops what the node did not read of the request. A streamed body may be held paused even once it has
+   * all arrived, and a paused request keeps the connection's next request from being read.
+   */
   private discardRequestBody(): void {
-    if (this.req.complete) return;
     if (this.body instanceof StreamedRequestBody) this.body.discardRest();
-    else this.req.resume();
+    else if (!this.req.complete) this.req.resume();
   }
 
   /** Whether any of the node's answer has been handed to the client's connection. */

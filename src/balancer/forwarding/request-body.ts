@@ -6,6 +6,7 @@ export class BodyTooLargeError extends Error {
 
 export class StreamedRequestBody extends Readable {
   private attached = false;
+  private discarded = false;
   private bytes = 0;
 
   constructor(
@@ -24,6 +25,7 @@ export class StreamedRequestBody extends Readable {
   }
 
   override _read(): void {
+    if (this.discarded) return;
     if (this.attached) {
       this.req.resume();
       return;
@@ -39,8 +41,15 @@ export class StreamedRequestBody extends Readable {
    * would stall the client's upload and the connection's next request.
    */
   discardRest(): void {
+    this.discarded = true;
     this.req.off('data', this.onData);
     this.req.resume();
+  }
+
+  /** Once undici lets go of a body it started reading (answered, aborted or done), the rest is dropped. */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.attached) this.discardRest();
+    callback(error);
   }
 
   private readonly onData = (chunk: Buffer): void => {
@@ -50,7 +59,7 @@ export class StreamedRequestBody extends Readable {
       this.destroy(new BodyTooLargeError(`body larger than ${this.limit} bytes`));
       return;
     }
-    if (!this.push(chunk)) this.req.pause();
+    if (!this.push(chunk) && !this.discarded) this.req.pause();
   };
 }
 
