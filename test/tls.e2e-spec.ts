@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeNode, startFakeNode } from './support/fake-node';
@@ -44,6 +44,7 @@ describe('Serving HTTPS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
     t = await startTestApp({
       TLS_CERT_FILE: join(dir, 'cert.pem'),
       TLS_KEY_FILE: join(dir, 'key.pem'),
+      SHUTDOWN_GRACE_MS: '300',
     });
     base = t.url.replace(/^http:/, 'https:');
     node = await startFakeNode('a');
@@ -135,5 +136,15 @@ describe('Serving HTTPS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
         req.end();
       }),
     ).rejects.toThrow();
+  });
+
+  it('shuts down while a connection has not finished its TLS handshake', async () => {
+    // Last in this file: the gateway is stopped.
+    const stalled = connect(Number(new URL(t.url).port), '127.0.0.1');
+    await new Promise((resolve) => stalled.once('connect', resolve));
+    const closed = new Promise((resolve) => stalled.once('close', resolve));
+    stalled.on('error', () => undefined);
+    await t.stop();
+    await closed;
   });
 });

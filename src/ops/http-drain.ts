@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { ForwardingHandler } from '../balancer/forwarding/forwarding-handler';
 import { AppConfig } from '../config/app-config';
 
@@ -9,13 +10,14 @@ const IDLE_SWEEP_MS = 50;
 /**
  * The first step of a shutdown (onModuleDestroy runs before every other shutdown hook): the server stops
  * taking connections, WebSocket tunnels end, keep-alive connections close as soon as they are idle, and
- * requests in flight get SHUTDOWN_GRACE_MS to finish before their connections are closed. Their log
- * entries are then flushed by the request-log writer (beforeApplicationShutdown); node pools and the
- * database close last.
+ * requests in flight get SHUTDOWN_GRACE_MS to finish. Then every connection still open is closed, HTTP or
+ * not (one still in its TLS handshake, say). The request-log writer flushes after
+ * (beforeApplicationShutdown); node pools and the database close last.
  */
 @Injectable()
-export class HttpDrain implements OnModuleDestroy {
+export class HttpDrain implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Shutdown');
+  private readonly connections = new Set<Socket>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -23,8 +25,15 @@ export class HttpDrain implements OnModuleDestroy {
     private readonly config: AppConfig,
   ) {}
 
+  onApplicationBootstrap(): void {
+    this.server()?.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
+  }
+
   async onModuleDestroy(): Promise<void> {
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    const server = this.server();
     let closed = true;
     const allClosed = server?.listening
       ? new Promise<void>((resolve) => {
@@ -44,10 +53,15 @@ export class HttpDrain implements OnModuleDestroy {
     }
     if (closed) return;
     this.logger.warn(
-      `Requests still in flight after SHUTDOWN_GRACE_MS (${this.config.shutdownGraceMs} ms): closing their connections`,
+      `${this.connections.size} connections still open after SHUTDOWN_GRACE_MS (${this.config.shutdownGraceMs} ms): closing them`,
     );
     server.closeAllConnections();
+    for (const socket of this.connections) socket.destroy();
     await allClosed;
+  }
+
+  private server(): Server | undefined {
+    return this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
   }
 }
 
