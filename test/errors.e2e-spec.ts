@@ -85,6 +85,21 @@ describe('The error shape and request ids', () => {
       '08',
     ],
     ['an HTTP/1.1 request without Host', 'GET /health HTTP/1.1\r\n\r\n', 400, '01'],
+    ['two Host lines', 'GET /health HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n', 400, '01'],
+    ['two Host lines in HTTP/1.0', 'GET /health HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n', 400, '01'],
+    [
+      'two Host lines on an upgrade request',
+      'GET /api/balance/any HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+      400,
+      '01',
+    ],
+    ['a Host that is not host[:port]', 'GET /health HTTP/1.1\r\nHost: a/b c\r\n\r\n', 400, '01'],
+    [
+      'an absolute-form target with userinfo',
+      'GET http://user@x/health HTTP/1.1\r\nHost: x\r\n\r\n',
+      400,
+      '01',
+    ],
     [
       'a transfer coding other than chunked',
       'POST /api/auth HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n',
@@ -107,6 +122,17 @@ describe('The error shape and request ids', () => {
       expect(head).toMatch(/\r\ncontent-type: application\/json; charset=utf-8\r\n/i);
       const requestId = /\r\nx-request-id: ([\w-]+)/i.exec(head)?.[1];
       expect(JSON.parse(body)).toEqual({ ...errorShape(status, code), request_id: requestId });
+    },
+  );
+
+  it.each(['example.com:8080', '[::1]:5000', '127.0.0.1', 'xn--bcher-kva.example', ''])(
+    'takes Host: %s',
+    async (host) => {
+      const answer = await sendRaw(
+        `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+        false,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     },
   );
 

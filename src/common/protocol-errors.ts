@@ -15,6 +15,7 @@ const LINGER_MS = 2000;
 type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+type UpgradeListener = (req: IncomingMessage, socket: Socket, head: Buffer) => void;
 
 interface Refusal {
   status: number;
@@ -24,10 +25,11 @@ interface Refusal {
 
 /**
  * Everything Node would refuse with a bare status line, and what it would let through but should not, is
- * answered in the contract's error shape: parser errors, an HTTP/1.1 request without Host (RFC 9112 §3.2),
- * a transfer coding other than chunked (§6.1: 501), an Expect other than 100-continue (417), CONNECT, and
- * a request target that is neither a path nor an http(s) URL.
- * Wraps the server's request listener, so it is called once the routes are in place.
+ * answered in the contract's error shape: parser errors, an HTTP/1.1 request without Host, a request with
+ * several Host lines or an invalid one (RFC 9112 §3.2), a transfer coding other than chunked (§6.1: 501), an
+ * Expect other than 100-continue (417), CONNECT, and a request target that is neither a path nor an
+ * http(s) URL.
+ * Wraps the server's request and upgrade listeners, so it is called once the routes are in place.
  */
 export function answerProtocolErrors(server: Server): void {
   answerClientErrors(server);
@@ -35,10 +37,23 @@ export function answerProtocolErrors(server: Server): void {
   const [next] = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const refusal = toOriginForm(req) ? refusalOf(req) : BAD_TARGET;
+    const refusal = refusalOf(req);
     if (refusal === undefined) next(req, res);
     else refuseRequest(req, res, refusal);
   });
+  const [nextUpgrade] = server.listeners('upgrade') as UpgradeListener[];
+  if (nextUpgrade) {
+    server.removeAllListeners('upgrade');
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      const refusal = refusalOf(req);
+      if (refusal === undefined) {
+        nextUpgrade(req, socket, head);
+        return;
+      }
+      socket.on('error', () => socket.destroy());
+      refuse(socket, refusal);
+    });
+  }
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
     refuseRequest(req, res, {
       status: 417,
@@ -84,9 +99,22 @@ function toOriginForm(req: IncomingMessage): boolean {
   return true;
 }
 
+/** RFC 9110 §7.2: uri-host [ ":" port ], where uri-host is an IP literal, an IPv4 address or a reg-name. */
+const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
 function refusalOf(req: IncomingMessage): Refusal | undefined {
-  if (req.httpVersionMinor === 1 && req.httpVersionMajor === 1 && req.headers.host === undefined) {
-    return { status: 400, code: ErrorCode.BadPayload, description: 'Missing Host header' };
+  if (!toOriginForm(req)) return BAD_TARGET;
+  const host = req.headers.host;
+  if (host === undefined) {
+    if (req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
+      return { status: 400, code: ErrorCode.BadPayload, description: 'Missing Host header' };
+    }
+  } else if (!HOST_VALUE.test(host) || hostLines(req.rawHeaders) > 1) {
+    return {
+      status: 400,
+      code: ErrorCode.BadPayload,
+      description: 'The Host header must be given once, as host[:port]',
+    };
   }
   const codings = req.headers['transfer-encoding'];
   if (codings !== undefined && codings.trim().toLowerCase() !== 'chunked') {
@@ -97,6 +125,16 @@ function refusalOf(req: IncomingMessage): Refusal | undefined {
     };
   }
   return undefined;
+}
+
+/** Node keeps the first of several Host lines; RFC 9112 §3.2 requires such a request to be refused. */
+function hostLines(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === 4 && name.toLowerCase() === 'host') count++;
+  }
+  return count;
 }
 
 function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
