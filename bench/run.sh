@@ -6,8 +6,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-TARGETS="${BENCH_TARGETS:-direct,nginx,reference,gateway}"
-wants() { [[ ",$TARGETS," == *",$1,"* ]]; }
+TARGETS="${BENCH_TARGETS:-direct,nginx,reference,gateway,gateway-nolog,gateway-nolog-busy}"
+wants() { [[ ",${TARGETS// /}," == *",$1,"* ]]; }
+wants_gateway() { wants gateway || wants gateway-nolog || wants gateway-nolog-busy; }
 
 # --- 1. tools (Debian packages) -------------------------------------------
 APT_UPDATED=0
@@ -43,7 +44,7 @@ cleanup_policy
 POLICY_RC_OURS=0
 
 # --- 2. gateway build and its database ------------------------------------
-if wants gateway; then
+if wants_gateway; then
   MAIN=dist/src/main.js
   if [[ ! -f $MAIN ]] || [[ -n $(find src libs package.json tsconfig.json tsconfig.build.json nest-cli.json \
         -newer "$MAIN" -type f 2>/dev/null | head -n 1) ]]; then
