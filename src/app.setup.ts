@@ -19,7 +19,11 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.register(config, mongodbUri),
     new ExpressAdapter(),
-    { bodyParser: false, logger, httpsOptions: config.tls },
+    {
+      bodyParser: false,
+      logger,
+      httpsOptions: config.tls && { cert: config.tls.cert, key: config.tls.key },
+    },
   );
   app.disable('x-powered-by');
   app.set('trust proxy', false);

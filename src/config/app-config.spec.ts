@@ -25,6 +25,14 @@ describe('loadConfig TLS_CERT_FILE / TLS_KEY_FILE', () => {
     }).tls;
     expect(tls?.cert.toString()).toBe('CERT');
     expect(tls?.key.toString()).toBe('KEY');
+    expect(tls?.reloadIntervalMs).toBe(60_000);
+  });
+
+  it('takes TLS_RELOAD_INTERVAL_MS as a whole number of milliseconds, 0 for SIGHUP only', () => {
+    const files = { TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') };
+    expect(load({ ...files, TLS_RELOAD_INTERVAL_MS: '0' }).tls?.reloadIntervalMs).toBe(0);
+    expect(() => load({ ...files, TLS_RELOAD_INTERVAL_MS: '-5' })).toThrow(ConfigError);
+    expect(() => load({ ...files, TLS_RELOAD_INTERVAL_MS: 'soon' })).toThrow(ConfigError);
   });
 
   it('refuses one without the other, and a file it cannot read, naming the variable', () => {

@@ -11,8 +11,12 @@ import { parseByteSize, parseCidrList, parseRateLimit, RateLimitRule } from './p
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
   cert: Buffer;
   key: Buffer;
+  /** How often the files are checked for a renewed certificate; 0: only on SIGHUP. */
+  reloadIntervalMs: number;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -30,7 +34,7 @@ export class AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly maxJsonBody: number;
   readonly maxProxyBody: number;
-  /** The PEM certificate chain and key of TLS_CERT_FILE and TLS_KEY_FILE: served over HTTPS when set. */
+  /** TLS_CERT_FILE and TLS_KEY_FILE, a PEM certificate chain and its key: served over HTTPS when set. */
   readonly tls: TlsFiles | undefined;
   /** TRUSTED_PROXIES parsed into `address/prefix` entries (for ClientIpResolver). */
   readonly trustedProxyCidrs: readonly string[];
@@ -154,7 +158,13 @@ function readTlsFiles(vars: EnvironmentVariables): TlsFiles | undefined {
       'TLS_CERT_FILE and TLS_KEY_FILE go together: set both to serve HTTPS, or neither',
     );
   }
-  return { cert: readPem(certFile, 'TLS_CERT_FILE'), key: readPem(keyFile, 'TLS_KEY_FILE') };
+  return {
+    certFile,
+    keyFile,
+    cert: readPem(certFile, 'TLS_CERT_FILE'),
+    key: readPem(keyFile, 'TLS_KEY_FILE'),
+    reloadIntervalMs: vars.TLS_RELOAD_INTERVAL_MS,
+  };
 }
 
 function readPem(path: string, name: string): Buffer {

@@ -10,7 +10,9 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT: number = 5000;
 
-  @IsIP(undefined, { message: 'HOST must be an IP address to listen on, such as 0.0.0.0 or 127.0.0.1' })
+  @IsIP(undefined, {
+    message: 'HOST must be an IP address to listen on, such as 0.0.0.0 or 127.0.0.1',
+  })
   HOST: string = '0.0.0.0';
 
   @IsOptional()
@@ -52,6 +54,10 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   TLS_KEY_FILE?: string;
+
+  @IsInt()
+  @Min(0)
+  TLS_RELOAD_INTERVAL_MS: number = 60000;
 
   @IsString()
   RATE_LIMIT_LOGIN_FAILURES: string = '5/60s';

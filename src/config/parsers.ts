@@ -20,7 +20,9 @@ export function parseByteSize(text: string, name: string): number {
 export function parseRateLimit(text: string, name: string): RateLimitRule {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*s\s*$/.exec(text);
   if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
-    throw new ConfigError(`${name} must look like <count>/<seconds>s, for example 5/60s; got "${text}"`);
+    throw new ConfigError(
+      `${name} must look like <count>/<seconds>s, for example 5/60s; got "${text}"`,
+    );
   }
   return { limit: Number(match[1]), windowMs: Number(match[2]) * 1000 };
 }

@@ -15,7 +15,9 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Gateway health: 200 when it can serve and reach MongoDB, 503 otherwise' })
+  @ApiOperation({
+    summary: 'Gateway health: 200 when it can serve and reach MongoDB, 503 otherwise',
+  })
   @ApiResponse({ status: 200, type: HealthDto })
   @ApiResponse({ status: 503, type: HealthDto })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
@@ -43,7 +45,10 @@ export class HealthController {
     });
     try {
       return await Promise.race([
-        db.admin().ping().then(() => null),
+        db
+          .admin()
+          .ping()
+          .then(() => null),
         timeout,
       ]);
     } catch (error) {

@@ -3,6 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppRegistry } from '../balancer/registry/app-registry';
 import { RequestLogWriter } from '../request-logs/request-log-writer';
 import { PrometheusText } from './prometheus-text';
+import { TlsCertificateReloader } from './tls-certificate-reloader';
 
 @Injectable()
 export class MetricsService {
@@ -10,6 +11,7 @@ export class MetricsService {
     private readonly registry: AppRegistry,
     private readonly logs: RequestLogWriter,
     private readonly audit: AuditService,
+    private readonly tls: TlsCertificateReloader,
   ) {}
 
   render(): string {
@@ -17,8 +19,26 @@ export class MetricsService {
     this.renderTraffic(text);
     this.renderRequestLogs(text);
     text
-      .describe('slb_audit_write_failures_total', 'counter', 'Audit events that could not be recorded')
+      .describe(
+        'slb_audit_write_failures_total',
+        'counter',
+        'Audit events that could not be recorded',
+      )
       .sample('slb_audit_write_failures_total', {}, this.audit.auditWriteFailures);
+    const certificate = this.tls.certificate;
+    if (certificate) {
+      text
+        .describe(
+          'slb_tls_certificate_expiry_timestamp_seconds',
+          'gauge',
+          'When the certificate served to new connections expires (Unix time)',
+        )
+        .sample(
+          'slb_tls_certificate_expiry_timestamp_seconds',
+          {},
+          certificate.validTo.getTime() / 1000,
+        );
+    }
     return text.toString();
   }
 
@@ -34,8 +54,16 @@ export class MetricsService {
     }
     text
       .describe('slb_node_requests_total', 'counter', 'Requests answered by each node, by status')
-      .describe('slb_node_request_duration_seconds', 'histogram', 'Duration of requests answered by each node')
-      .describe('slb_node_errors_total', 'counter', 'Failed attempts (refused, reset, timed out) per node')
+      .describe(
+        'slb_node_request_duration_seconds',
+        'histogram',
+        'Duration of requests answered by each node',
+      )
+      .describe(
+        'slb_node_errors_total',
+        'counter',
+        'Failed attempts (refused, reset, timed out) per node',
+      )
       .describe('slb_node_up', 'gauge', '1 when the node receives traffic, 0 when it is down')
       .describe('slb_node_active_requests', 'gauge', 'Requests in flight per node');
     for (const app of this.registry.all()) {
@@ -55,13 +83,29 @@ export class MetricsService {
   private renderRequestLogs(text: PrometheusText): void {
     const counters = this.logs.counters();
     text
-      .describe('slb_request_logs_recorded_total', 'counter', 'Request-log entries handed to the writer')
+      .describe(
+        'slb_request_logs_recorded_total',
+        'counter',
+        'Request-log entries handed to the writer',
+      )
       .sample('slb_request_logs_recorded_total', {}, counters.recorded)
-      .describe('slb_request_logs_written_total', 'counter', 'Request-log entries stored in MongoDB')
+      .describe(
+        'slb_request_logs_written_total',
+        'counter',
+        'Request-log entries stored in MongoDB',
+      )
       .sample('slb_request_logs_written_total', {}, counters.written)
-      .describe('slb_request_logs_dropped_total', 'counter', 'Request-log entries dropped (buffer full)')
+      .describe(
+        'slb_request_logs_dropped_total',
+        'counter',
+        'Request-log entries dropped (buffer full)',
+      )
       .sample('slb_request_logs_dropped_total', {}, counters.dropped)
-      .describe('slb_request_logs_discarded_total', 'counter', 'Entries of apps deleted before they were written')
+      .describe(
+        'slb_request_logs_discarded_total',
+        'counter',
+        'Entries of apps deleted before they were written',
+      )
       .sample('slb_request_logs_discarded_total', {}, counters.discarded)
       .describe('slb_request_logs_buffered', 'gauge', 'Request-log entries waiting to be written')
       .sample('slb_request_logs_buffered', {}, counters.buffered);

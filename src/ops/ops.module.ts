@@ -6,10 +6,11 @@ import { HealthController } from './health.controller';
 import { HttpDrain } from './http-drain';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { TlsCertificateReloader } from './tls-certificate-reloader';
 
 @Module({
   imports: [BalancerModule, RequestLogsModule, AuditModule],
   controllers: [HealthController, MetricsController],
-  providers: [MetricsService, HttpDrain],
+  providers: [MetricsService, HttpDrain, TlsCertificateReloader],
 })
 export class OpsModule {}

@@ -1,0 +1,104 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { X509Certificate } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import type { Server } from 'node:https';
+import { createSecureContext } from 'node:tls';
+import { AppConfig, TlsFiles } from '../config/app-config';
+
+export interface ServedCertificate {
+  subject: string;
+  validTo: Date;
+  fingerprint256: string;
+}
+
+/**
+ * Serves a renewed certificate without a restart: TLS_CERT_FILE and TLS_KEY_FILE are checked every
+ * TLS_RELOAD_INTERVAL_MS and read again on SIGHUP. New connections get the new certificate; open ones keep
+ * theirs. Files that cannot be read, or a certificate and key that do not make a pair (one of them written,
+ * the other not yet), are logged and the certificate served so far stays; they are tried again once either
+ * file changes.
+ */
+@Injectable()
+export class TlsCertificateReloader implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('TLS');
+  private timer: NodeJS.Timeout | null = null;
+  /** The files' size, time and inode when last read, so that an unchanged pair is not read again. */
+  private seen = '';
+  private running: Promise<void> | null = null;
+  private served: ServedCertificate | undefined;
+  private readonly onSighup = () => void this.reload(true);
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The certificate new connections get; undefined when the gateway serves plain HTTP. */
+  get certificate(): ServedCertificate | undefined {
+    return this.served;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const tls = this.config.tls;
+    if (!tls) return;
+    this.served = describe(tls.cert);
+    this.seen = await filesState(tls).catch(() => '');
+    process.on('SIGHUP', this.onSighup);
+    if (tls.reloadIntervalMs > 0) {
+      this.timer = setInterval(() => void this.reload(false), tls.reloadIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    process.off('SIGHUP', this.onSighup);
+  }
+
+  /** Reads the files again when they changed (or always, when `force`) and serves what they hold. */
+  reload(force: boolean): Promise<void> {
+    this.running ??= this.readAndServe(force).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async readAndServe(force: boolean): Promise<void> {
+    const tls = this.config.tls as TlsFiles;
+    try {
+      const state = await filesState(tls);
+      if (!force && state === this.seen) return;
+      this.seen = state;
+      const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+      createSecureContext({ cert, key });
+      (this.adapterHost.httpAdapter.getHttpServer() as Server).setSecureContext({ cert, key });
+      this.served = describe(cert);
+      const about = this.served
+        ? `${this.served.subject}, valid until ${this.served.validTo.toISOString()}, SHA-256 ${this.served.fingerprint256}`
+        : 'a certificate this process cannot describe';
+      this.logger.log(`Serving the certificate of ${tls.certFile}: ${about}`);
+    } catch (error) {
+      this.logger.error(
+        `Keeping the certificate served so far: ${tls.certFile} and ${tls.keyFile}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}
+
+async function filesState({ certFile, keyFile }: TlsFiles): Promise<string> {
+  const [cert, key] = await Promise.all([stat(certFile), stat(keyFile)]);
+  return [cert, key].map((s) => `${s.ino}:${s.size}:${s.mtimeMs}`).join('/');
+}
+
+function describe(pem: Buffer): ServedCertificate | undefined {
+  try {
+    const certificate = new X509Certificate(pem);
+    return {
+      subject: certificate.subject.replace(/\n/g, ', '),
+      validTo: new Date(certificate.validTo),
+      fingerprint256: certificate.fingerprint256,
+    };
+  } catch {
+    return undefined;
+  }
+}
