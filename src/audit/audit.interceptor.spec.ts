@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { lastValueFrom, of, throwError } from 'rxjs';
 import { ApiError } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
+import { AppConfig } from '../config/app-config';
 import { Audited, withAuditActor } from './audited.decorator';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditRecorder } from './audit-recorder';
@@ -19,9 +20,19 @@ class Handlers {
 
 function setup(handler: keyof Handlers) {
   const written: AuditEvent[] = [];
-  const audit = { write: jest.fn((e: AuditEvent) => written.push(e)), writeFailed: jest.fn() };
+  const audit = {
+    write: jest.fn((e: AuditEvent) => written.push(e)),
+    writeFailed: jest.fn(),
+    suppress: jest.fn(),
+  };
   const ips = { resolve: () => '192.0.2.1' } as unknown as ClientIpResolver;
-  const recorder = new AuditRecorder(new Reflector(), audit as unknown as AuditService, ips);
+  const config = { auditUnattributedPerIp: { limit: 2, windowMs: 60_000 } } as AppConfig;
+  const recorder = new AuditRecorder(
+    new Reflector(),
+    audit as unknown as AuditService,
+    ips,
+    config,
+  );
   const interceptor = new AuditInterceptor(recorder);
   const res = Object.assign(new EventEmitter(), { closed: false, destroyed: false });
   const req = {
@@ -75,6 +86,20 @@ describe('AuditInterceptor', () => {
     res.emit('close');
     expect(written).toEqual([
       expect.objectContaining({ actor: null, outcome: 'failure', error: '02' }),
+    ]);
+  });
+
+  it('records AUDIT_UNATTRIBUTED_PER_IP events with no actor per client, counting the rest, and every attributed one', async () => {
+    const { audit, written, res, run } = setup('register');
+    const refuse = () =>
+      run({ handle: () => throwError(() => ApiError.conflict('taken')) }).catch(() => undefined);
+    for (let i = 0; i < 4; i++) await refuse();
+    await run({ handle: () => of(withAuditActor({}, 'user-9')) });
+    res.emit('close');
+    expect(written.map((e) => e.actor)).toEqual([null, null, 'user-9']);
+    expect(audit.suppress.mock.calls.map(([event, report]) => [event.outcome, report])).toEqual([
+      ['failure', true],
+      ['failure', false],
     ]);
   });
 

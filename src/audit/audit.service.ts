@@ -12,6 +12,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private readonly pending = new Set<Promise<void>>();
   private failures = 0;
+  private suppressions = 0;
 
   constructor(@InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>) {}
 
@@ -30,6 +31,23 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown {
   /** Audit events that could not be written since the start (for /metrics). */
   get auditWriteFailures(): number {
     return this.failures;
+  }
+
+  /** Events with no actor left unrecorded, over AUDIT_UNATTRIBUTED_PER_IP, since the start (for /metrics). */
+  get auditEventsSuppressed(): number {
+    return this.suppressions;
+  }
+
+  /** Counts an event with no actor that is not recorded, over its client's allowance; logs it when `report`. */
+  suppress(event: Pick<AuditEvent, 'action' | 'outcome' | 'ip'>, report: boolean): void {
+    this.suppressions++;
+    if (!report) return;
+    this.logger.warn({
+      msg: 'Audit events with no actor over AUDIT_UNATTRIBUTED_PER_IP: the rest from this client in this window are counted, not recorded',
+      action: event.action,
+      outcome: event.outcome,
+      ip: event.ip,
+    });
   }
 
   /**

@@ -41,6 +41,8 @@ export class AppConfig {
   readonly rateLimitLoginFailures: RateLimitRule;
   readonly rateLimitLoginFailuresPerIp: RateLimitRule;
   readonly rateLimitRegistrations: RateLimitRule;
+  /** Audit events with no actor (a refused anonymous call) recorded per client IP; the rest are counted. */
+  readonly auditUnattributedPerIp: RateLimitRule;
   readonly healthcheckIntervalMs: number;
   readonly healthcheckTimeoutMs: number;
   readonly healthcheckUnhealthyThreshold: number;
@@ -108,6 +110,10 @@ export function loadConfig(env: Env): AppConfig {
     rateLimitRegistrations: parseRateLimit(
       vars.RATE_LIMIT_REGISTRATIONS,
       'RATE_LIMIT_REGISTRATIONS',
+    ),
+    auditUnattributedPerIp: parseRateLimit(
+      vars.AUDIT_UNATTRIBUTED_PER_IP,
+      'AUDIT_UNATTRIBUTED_PER_IP',
     ),
     healthcheckIntervalMs: vars.HEALTHCHECK_INTERVAL_MS,
     healthcheckTimeoutMs: vars.HEALTHCHECK_TIMEOUT_MS,

@@ -66,6 +66,9 @@ export class EnvironmentVariables {
   RATE_LIMIT_LOGIN_FAILURES_PER_IP: string = '30/60s';
 
   @IsString()
+  AUDIT_UNATTRIBUTED_PER_IP: string = '60/60s';
+
+  @IsString()
   RATE_LIMIT_REGISTRATIONS: string = '20/600s';
 
   @IsInt()

@@ -24,7 +24,13 @@ export class MetricsService {
         'counter',
         'Audit events that could not be recorded',
       )
-      .sample('slb_audit_write_failures_total', {}, this.audit.auditWriteFailures);
+      .sample('slb_audit_write_failures_total', {}, this.audit.auditWriteFailures)
+      .describe(
+        'slb_audit_events_suppressed_total',
+        'counter',
+        'Audit events with no actor not recorded, over AUDIT_UNATTRIBUTED_PER_IP',
+      )
+      .sample('slb_audit_events_suppressed_total', {}, this.audit.auditEventsSuppressed);
     const certificate = this.tls.certificate;
     if (certificate) {
       text
