@@ -93,6 +93,18 @@ describe('The error shape and request ids', () => {
       400,
       '01',
     ],
+    [
+      'a second Host line after 1,100 other header lines',
+      `GET /health HTTP/1.1\r\nHost: a\r\n${'x:\r\n'.repeat(1100)}Host: b\r\n\r\n`,
+      400,
+      '01',
+    ],
+    [
+      'an HTTP/1.1 request in absolute form without Host',
+      'GET http://x/health HTTP/1.1\r\n\r\n',
+      400,
+      '01',
+    ],
     ['a Host that is not host[:port]', 'GET /health HTTP/1.1\r\nHost: a/b c\r\n\r\n', 400, '01'],
     [
       'an absolute-form target with userinfo',
@@ -125,16 +137,31 @@ describe('The error shape and request ids', () => {
     },
   );
 
-  it.each(['example.com:8080', '[::1]:5000', '127.0.0.1', 'xn--bcher-kva.example', ''])(
-    'takes Host: %s',
-    async (host) => {
-      const answer = await sendRaw(
-        `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
-        false,
-      );
-      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
-    },
-  );
+  it.each([
+    'example.com:8080',
+    '[::1]:5000',
+    '[v1.fe80::a+en1]',
+    '127.0.0.1',
+    'xn--bcher-kva.example',
+    '',
+  ])('takes Host: %s', async (host) => {
+    const answer = await sendRaw(
+      `GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      false,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+  });
+
+  it("refuses an upgrade request under the client's X-Request-Id", async () => {
+    const answer = await sendRaw(
+      'GET /api/balance/any HTTP/1.1\r\nHost: a b\r\nX-Request-Id: mine-123\r\n' +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    );
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head).toMatch(/\r\nx-request-id: mine-123\r\n/i);
+    expect(JSON.parse(body)).toEqual({ ...errorShape(400, '01'), request_id: 'mine-123' });
+  });
 
   describe('on a connection that carries several requests', () => {
     let node: FakeNode;

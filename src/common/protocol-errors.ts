@@ -34,6 +34,9 @@ interface Refusal {
 export function answerProtocolErrors(server: Server): void {
   answerClientErrors(server);
   (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  // Node drops header lines past maxHeadersCount unseen, a second Host line among them; the 16 KB limit
+  // on the header block still holds.
+  server.maxHeadersCount = 0;
   const [next] = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -51,7 +54,7 @@ export function answerProtocolErrors(server: Server): void {
         return;
       }
       socket.on('error', () => socket.destroy());
-      refuse(socket, refusal);
+      refuse(socket, refusal, requestIdOf(req));
     });
   }
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
@@ -99,23 +102,26 @@ function toOriginForm(req: IncomingMessage): boolean {
   return true;
 }
 
-/** RFC 9110 §7.2: uri-host [ ":" port ], where uri-host is an IP literal, an IPv4 address or a reg-name. */
-const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+/** RFC 9110 §7.2: uri-host [ ":" port ], where uri-host is an IP literal (IPv6 or IPvFuture), an IPv4
+ * address or a reg-name. */
+const HOST_VALUE =
+  /^(?:\[(?:[0-9A-Fa-f:.]+|v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
+
+const BAD_HOST: Refusal = {
+  status: 400,
+  code: ErrorCode.BadPayload,
+  description: 'The Host header must be given once, as host[:port]',
+};
 
 function refusalOf(req: IncomingMessage): Refusal | undefined {
+  const hostLineCount = hostLines(req.rawHeaders);
+  if (hostLineCount === 0 && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
+    return { status: 400, code: ErrorCode.BadPayload, description: 'Missing Host header' };
+  }
+  if (hostLineCount > 1) return BAD_HOST;
   if (!toOriginForm(req)) return BAD_TARGET;
   const host = req.headers.host;
-  if (host === undefined) {
-    if (req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
-      return { status: 400, code: ErrorCode.BadPayload, description: 'Missing Host header' };
-    }
-  } else if (!HOST_VALUE.test(host) || hostLines(req.rawHeaders) > 1) {
-    return {
-      status: 400,
-      code: ErrorCode.BadPayload,
-      description: 'The Host header must be given once, as host[:port]',
-    };
-  }
+  if (host !== undefined && !HOST_VALUE.test(host)) return BAD_HOST;
   const codings = req.headers['transfer-encoding'];
   if (codings !== undefined && codings.trim().toLowerCase() !== 'chunked') {
     return {
@@ -188,7 +194,11 @@ function afterResponses(socket: HttpSocket, then: () => void): void {
  * Writes the error and closes. The socket is read (and what comes dropped) for up to LINGER_MS more, so
  * the client's end of the connection closes it, rather than a reset that could discard the answer.
  */
-function refuse(socket: Socket, { status, code, description }: Refusal): void {
+function refuse(
+  socket: Socket,
+  { status, code, description }: Refusal,
+  requestId: string = randomUUID(),
+): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -197,7 +207,6 @@ function refuse(socket: Socket, { status, code, description }: Refusal): void {
   linger.unref();
   socket.once('close', () => clearTimeout(linger));
   socket.resume();
-  const requestId = randomUUID();
   const body = JSON.stringify(errorBody(status, code, description, requestId));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
