@@ -1,35 +1,13 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:tls';
+import { makeCertificate } from './support/certificates';
 
 const ROOT = resolve(__dirname, '..');
-
-function makeCertificate(dir: string, name: string): { cert: string; key: string } {
-  const pair = { cert: join(dir, `${name}.cert.pem`), key: join(dir, `${name}.key.pem`) };
-  const made = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-    '-keyout',
-    pair.key,
-    '-out',
-    pair.cert,
-  ]);
-  if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
-  return pair;
-}
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {

@@ -1,40 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
+import { CertificateFiles, makeCertificate } from './support/certificates';
 import { startTestApp, TestApp } from './support/test-app';
-
-interface KeyPair {
-  cert: string;
-  key: string;
-}
-
-/** A self-signed certificate for 127.0.0.1, made by openssl into `dir`, named after `name`. */
-function makeCertificate(dir: string, name: string): KeyPair {
-  const pair = { cert: join(dir, `${name}.cert.pem`), key: join(dir, `${name}.key.pem`) };
-  const made = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-    '-keyout',
-    pair.key,
-    '-out',
-    pair.cert,
-  ]);
-  if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
-  return pair;
-}
 
 /** The certificate a new TLS connection to `port` is given, as its SHA-256 fingerprint. */
 function servedFingerprint(port: number): Promise<string> {
@@ -47,7 +18,7 @@ function servedFingerprint(port: number): Promise<string> {
   });
 }
 
-function fingerprintOf(pair: KeyPair): string {
+function fingerprintOf(pair: CertificateFiles): string {
   return new X509Certificate(readFileSync(pair.cert)).fingerprint256;
 }
 
@@ -80,24 +51,26 @@ function metrics(port: number): Promise<string> {
 
 describe('Renewed TLS certificates (TLS_RELOAD_INTERVAL_MS, SIGHUP)', () => {
   let dir: string;
-  let first: KeyPair;
-  let second: KeyPair;
-  let served: KeyPair;
+  let first: CertificateFiles;
+  let second: CertificateFiles;
+  let ec: CertificateFiles;
+  let served: CertificateFiles;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'slb-tls-reload-'));
     first = makeCertificate(dir, 'first');
     second = makeCertificate(dir, 'second');
+    ec = makeCertificate(dir, 'ec', 'ec');
     served = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function install(pair: KeyPair, parts: 'both' | 'cert only' = 'both'): void {
+  function install(pair: CertificateFiles, parts: 'both' | 'cert only' = 'both'): void {
     copyFileSync(pair.cert, served.cert);
     if (parts === 'both') copyFileSync(pair.key, served.key);
   }
 
-  async function startServing(pair: KeyPair, reloadIntervalMs: string): Promise<TestApp> {
+  async function startServing(pair: CertificateFiles, reloadIntervalMs: string): Promise<TestApp> {
     install(pair);
     return startTestApp({
       TLS_CERT_FILE: served.cert,
@@ -133,6 +106,16 @@ describe('Renewed TLS certificates (TLS_RELOAD_INTERVAL_MS, SIGHUP)', () => {
       expect(await servedFingerprint(port)).toBe(fingerprintOf(second));
       copyFileSync(first.key, served.key);
       await eventually(async () => (await servedFingerprint(port)) === fingerprintOf(first));
+    });
+
+    it('keeps the certificate it serves when a renewal changes the key type and only the certificate is written yet', async () => {
+      install(first);
+      await eventually(async () => (await servedFingerprint(port)) === fingerprintOf(first));
+      install(ec, 'cert only');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await servedFingerprint(port)).toBe(fingerprintOf(first));
+      copyFileSync(ec.key, served.key);
+      await eventually(async () => (await servedFingerprint(port)) === fingerprintOf(ec));
     });
   });
 

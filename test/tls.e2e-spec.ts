@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCertificate } from './support/certificates';
 import { FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -22,28 +22,11 @@ describe('Serving HTTPS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'slb-tls-'));
-    const made = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
-    ca = readFileSync(join(dir, 'cert.pem'));
+    const files = makeCertificate(dir, '127.0.0.1');
+    ca = readFileSync(files.cert);
     t = await startTestApp({
-      TLS_CERT_FILE: join(dir, 'cert.pem'),
-      TLS_KEY_FILE: join(dir, 'key.pem'),
+      TLS_CERT_FILE: files.cert,
+      TLS_KEY_FILE: files.key,
       SHUTDOWN_GRACE_MS: '300',
     });
     base = t.url.replace(/^http:/, 'https:');

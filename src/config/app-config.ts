@@ -7,6 +7,7 @@ import { validateSync } from 'class-validator';
 import { EnvironmentVariables } from './environment-variables';
 import { ConfigError } from './config-error';
 import { parseByteSize, parseCidrList, parseRateLimit, RateLimitRule } from './parsers';
+import { assertTlsKeyPair } from './tls-key-pair';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -164,13 +165,15 @@ function readTlsFiles(vars: EnvironmentVariables): TlsFiles | undefined {
       'TLS_CERT_FILE and TLS_KEY_FILE go together: set both to serve HTTPS, or neither',
     );
   }
-  return {
-    certFile,
-    keyFile,
-    cert: readPem(certFile, 'TLS_CERT_FILE'),
-    key: readPem(keyFile, 'TLS_KEY_FILE'),
-    reloadIntervalMs: vars.TLS_RELOAD_INTERVAL_MS,
-  };
+  const cert = readPem(certFile, 'TLS_CERT_FILE');
+  const key = readPem(keyFile, 'TLS_KEY_FILE');
+  try {
+    assertTlsKeyPair(cert, key);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`TLS_CERT_FILE and TLS_KEY_FILE do not make a pair: ${reason}`);
+  }
+  return { certFile, keyFile, cert, key, reloadIntervalMs: vars.TLS_RELOAD_INTERVAL_MS };
 }
 
 function readPem(path: string, name: string): Buffer {

@@ -1,6 +1,9 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsIP, IsOptional, IsString, Max, Min } from 'class-validator';
 
+/** Node runs a longer setTimeout or setInterval after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
@@ -57,6 +60,7 @@ export class EnvironmentVariables {
 
   @IsInt()
   @Min(0)
+  @Max(MAX_TIMER_MS)
   TLS_RELOAD_INTERVAL_MS: number = 60000;
 
   @IsString()
@@ -73,10 +77,12 @@ export class EnvironmentVariables {
 
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   HEALTHCHECK_INTERVAL_MS: number = 10000;
 
   @IsInt()
   @Min(10)
+  @Max(MAX_TIMER_MS)
   HEALTHCHECK_TIMEOUT_MS: number = 2000;
 
   @IsInt()
@@ -95,10 +101,12 @@ export class EnvironmentVariables {
 
   @IsInt()
   @Min(100)
+  @Max(MAX_TIMER_MS)
   REGISTRY_SYNC_INTERVAL_MS: number = 1000;
 
   @IsInt()
   @Min(0)
+  @Max(MAX_TIMER_MS)
   SHUTDOWN_GRACE_MS: number = 5000;
 
   @Transform(({ obj }: { obj: Record<string, unknown> }) => parseBoolean(obj.LOG_ENABLED))
@@ -107,6 +115,7 @@ export class EnvironmentVariables {
 
   @IsInt()
   @Min(10)
+  @Max(MAX_TIMER_MS)
   LOG_FLUSH_INTERVAL_MS: number = 1000;
 
   @IsInt()

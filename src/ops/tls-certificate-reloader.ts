@@ -3,8 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:https';
-import { createSecureContext } from 'node:tls';
 import { AppConfig, TlsFiles } from '../config/app-config';
+import { assertTlsKeyPair } from '../config/tls-key-pair';
 
 export interface ServedCertificate {
   subject: string;
@@ -14,18 +14,21 @@ export interface ServedCertificate {
 
 /**
  * Serves a renewed certificate without a restart: TLS_CERT_FILE and TLS_KEY_FILE are checked every
- * TLS_RELOAD_INTERVAL_MS and read again on SIGHUP. New connections get the new certificate; open ones keep
- * theirs. Files that cannot be read, or a certificate and key that do not make a pair (one of them written,
- * the other not yet), are logged and the certificate served so far stays; they are tried again once either
- * file changes.
+ * TLS_RELOAD_INTERVAL_MS and read again on SIGHUP (and once at start-up, in case they changed while the
+ * gateway was starting). New connections get the new certificate; open ones keep theirs. Files that cannot
+ * be read, or a certificate and key that do not make a pair (one of them written, the other not yet), are
+ * logged once and the certificate served so far stays; they are tried again at every check.
  */
 @Injectable()
 export class TlsCertificateReloader implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('TLS');
   private timer: NodeJS.Timeout | null = null;
-  /** The files' size, time and inode when last read, so that an unchanged pair is not read again. */
-  private seen = '';
+  /** The files' inode, size and time when they were last served, so that an unchanged pair is not read again. */
+  private servedState = '';
+  private lastFailure = '';
   private running: Promise<void> | null = null;
+  /** A reload asked for while one runs: it runs next (forced if any of the asks was). */
+  private again: { force: boolean } | null = null;
   private served: ServedCertificate | undefined;
   private readonly onSighup = () => void this.reload(true);
 
@@ -43,12 +46,12 @@ export class TlsCertificateReloader implements OnApplicationBootstrap, OnModuleD
     const tls = this.config.tls;
     if (!tls) return;
     this.served = describe(tls.cert);
-    this.seen = await filesState(tls).catch(() => '');
     process.on('SIGHUP', this.onSighup);
     if (tls.reloadIntervalMs > 0) {
       this.timer = setInterval(() => void this.reload(false), tls.reloadIntervalMs);
       this.timer.unref();
     }
+    await this.reload(false);
   }
 
   onModuleDestroy(): void {
@@ -57,29 +60,51 @@ export class TlsCertificateReloader implements OnApplicationBootstrap, OnModuleD
     process.off('SIGHUP', this.onSighup);
   }
 
-  /** Reads the files again when they changed (or always, when `force`) and serves what they hold. */
+  /**
+   * Reads the files again when they changed since they were served (or always, when `force`) and serves
+   * what they hold. Resolves once this reload, and any asked for meanwhile, has run.
+   */
   reload(force: boolean): Promise<void> {
-    this.running ??= this.readAndServe(force).finally(() => (this.running = null));
+    if (this.running) {
+      this.again = { force: force || (this.again?.force ?? false) };
+      return this.running;
+    }
+    this.running = this.runAll(force).finally(() => (this.running = null));
     return this.running;
+  }
+
+  private async runAll(force: boolean): Promise<void> {
+    await this.readAndServe(force);
+    while (this.again) {
+      const next = this.again;
+      this.again = null;
+      await this.readAndServe(next.force);
+    }
   }
 
   private async readAndServe(force: boolean): Promise<void> {
     const tls = this.config.tls as TlsFiles;
+    let state = 'unknown';
     try {
-      const state = await filesState(tls);
-      if (!force && state === this.seen) return;
-      this.seen = state;
+      state = await filesState(tls);
+      if (!force && state === this.servedState) return;
       const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
-      createSecureContext({ cert, key });
+      assertTlsKeyPair(cert, key);
       (this.adapterHost.httpAdapter.getHttpServer() as Server).setSecureContext({ cert, key });
+      this.servedState = state;
+      this.lastFailure = '';
       this.served = describe(cert);
       const about = this.served
         ? `${this.served.subject}, valid until ${this.served.validTo.toISOString()}, SHA-256 ${this.served.fingerprint256}`
         : 'a certificate this process cannot describe';
       this.logger.log(`Serving the certificate of ${tls.certFile}: ${about}`);
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const failure = `${state} ${reason}`;
+      if (failure === this.lastFailure && !force) return;
+      this.lastFailure = failure;
       this.logger.error(
-        `Keeping the certificate served so far: ${tls.certFile} and ${tls.keyFile}: ${error instanceof Error ? error.message : String(error)}`,
+        `Keeping the certificate served so far: ${tls.certFile} and ${tls.keyFile}: ${reason}`,
       );
     }
   }
