@@ -1,10 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import { get } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:tls';
+import { defaultFerretdbBinary } from '../src/config/app-config';
+import { ensureFerretdb } from '../src/database/embedded-server';
 import { makeCertificate } from './support/certificates';
 
 const ROOT = resolve(__dirname, '..');
@@ -32,10 +35,17 @@ function servedSubject(port: number): Promise<string> {
 
 function healthStatus(port: number): Promise<number> {
   return new Promise((done) => {
-    get({ host: '127.0.0.1', port, path: '/health', rejectUnauthorized: false }, (res) => {
-      res.resume();
-      done(res.statusCode as number);
-    }).on('error', () => done(0));
+    get(
+      { host: '127.0.0.1', port, path: '/health', rejectUnauthorized: false, timeout: 2000 },
+      (res) => {
+        res.resume();
+        done(res.statusCode as number);
+      },
+    )
+      .on('timeout', function (this: ClientRequest) {
+        this.destroy();
+      })
+      .on('error', () => done(0));
   });
 }
 
@@ -47,6 +57,14 @@ async function eventually(
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs} ms`);
     await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    return;
   }
 }
 
@@ -66,7 +84,7 @@ function isRunning(pid: number): boolean {
 describe('The gateway process (src/main.ts) on its embedded database', () => {
   let dir: string;
   let port: number;
-  let gateway: ChildProcess;
+  let gateway: ChildProcess | undefined;
   let output = '';
   let exited: Promise<number | null>;
 
@@ -76,6 +94,11 @@ describe('The gateway process (src/main.ts) on its embedded database', () => {
     copyFileSync(first.cert, join(dir, 'cert.pem'));
     copyFileSync(first.key, join(dir, 'key.pem'));
     port = await freePort();
+    // The test database may be a MongoDB (MONGODB_URI), so the embedded default's binary is made sure of here.
+    const ferretdbBinary = ensureFerretdb({
+      ferretdbBinary: process.env.FERRETDB_BIN || defaultFerretdbBinary(process.env),
+      say: (message) => process.stdout.write(`\n[gateway process] ${message}\n`),
+    });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'development',
@@ -88,27 +111,30 @@ describe('The gateway process (src/main.ts) on its embedded database', () => {
       TLS_RELOAD_INTERVAL_MS: '0',
       TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       NODE_PATH: join(ROOT, 'node_modules'),
+      FERRETDB_BIN: ferretdbBinary,
     };
     delete env.MONGODB_URI;
     delete env.JWT_SECRET;
     // cwd is the temp folder, so a developer's .env in the repository does not change the test.
-    gateway = spawn(
+    // In a process group of its own, with its database: afterAll can stop both whatever happened.
+    const started = spawn(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src/main.ts')],
-      { cwd: dir, env },
+      { cwd: dir, env, detached: true },
     );
-    gateway.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    gateway.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    exited = new Promise((done) => gateway.once('exit', (code) => done(code)));
+    gateway = started;
+    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    exited = new Promise((done) => started.once('exit', (code) => done(code)));
     await eventually(async () => {
-      if (gateway.exitCode !== null) throw new Error(`the gateway exited:\n${output}`);
+      if (started.exitCode !== null) throw new Error(`the gateway exited:\n${output}`);
       return (await healthStatus(port)) === 200;
     }, 90_000);
-  }, 120_000);
+  }, 600_000);
 
   afterAll(() => {
-    if (gateway.exitCode === null) gateway.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    if (gateway?.pid !== undefined) killGroup(gateway.pid);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves a renewed certificate after SIGHUP', async () => {
@@ -116,9 +142,9 @@ describe('The gateway process (src/main.ts) on its embedded database', () => {
     const second = makeCertificate(dir, 'second');
     copyFileSync(second.cert, join(dir, 'cert.pem'));
     copyFileSync(second.key, join(dir, 'key.pem'));
-    gateway.kill('SIGHUP');
+    gateway?.kill('SIGHUP');
     await eventually(async () => (await servedSubject(port)) === 'CN=second', 5000);
-    expect(gateway.exitCode).toBeNull();
+    expect(gateway?.exitCode).toBeNull();
   });
 
   it('on SIGTERM stops its embedded database and exits with 0', async () => {
@@ -126,7 +152,7 @@ describe('The gateway process (src/main.ts) on its embedded database', () => {
     expect(started).not.toBeNull();
     const databasePid = Number(started?.[1]);
     expect(isRunning(databasePid)).toBe(true);
-    gateway.kill('SIGTERM');
+    gateway?.kill('SIGTERM');
     expect(await exited).toBe(0);
     await eventually(() => !isRunning(databasePid), 5000);
     expect(output).toContain('SIGTERM received, shutting down');

@@ -64,7 +64,7 @@ function targetOf(spec: AuditSpec, req: AuditedRequest): string | undefined {
   return typeof app === 'string' && app !== '' ? app : bodyEmail(req);
 }
 
-function authenticatedUser(req: AuditedRequest): { id: string; email?: string } | undefined {
+export function authenticatedUser(req: AuditedRequest): { id: string; email?: string } | undefined {
   const user = req.user as { id?: unknown; email?: unknown } | undefined;
   if (typeof user?.id !== 'string') return undefined;
   return { id: user.id, email: typeof user.email === 'string' ? user.email : undefined };

@@ -1,11 +1,11 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
-import { ClientIpResolver } from '../common/client-ip';
+import { ClientIpResolver, clientKey } from '../common/client-ip';
 import { RateLimiter } from '../common/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { AUDITED, AuditSpec } from './audited.decorator';
-import { AuditedRequest, buildAuditEvent, HandlerOutcome } from './audit-event';
+import { AuditedRequest, authenticatedUser, buildAuditEvent, HandlerOutcome } from './audit-event';
 import { AuditService } from './audit.service';
 
 /** One audited request, as seen by whoever records its outcome (the interceptor or the JWT guard). */
@@ -18,14 +18,13 @@ export interface AuditedCall {
 
 /**
  * Turns the outcome of an @Audited handler's request into an audit event, written once the response is out.
- * Events with no actor (calls refused before anyone was identified) are recorded up to
- * AUDIT_UNATTRIBUTED_PER_IP per client IP, so that anonymous callers cannot fill the database; the others
- * are counted in /metrics, and the first of each window is logged.
+ * Refused calls from clients without a valid token (none, a forged or expired one, a deleted user's) are
+ * recorded up to AUDIT_REFUSALS_PER_CLIENT per client (IPv4 address or IPv6 /64) and action, so that they
+ * cannot fill the database and a flood on one route cannot hide another's failures; the rest are counted.
  */
 @Injectable()
 export class AuditRecorder {
-  private readonly unattributed: RateLimiter;
-  private readonly suppressionReports: RateLimiter;
+  private readonly refusals: RateLimiter;
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,11 +32,7 @@ export class AuditRecorder {
     private readonly ips: ClientIpResolver,
     config: AppConfig,
   ) {
-    this.unattributed = new RateLimiter(config.auditUnattributedPerIp);
-    this.suppressionReports = new RateLimiter({
-      limit: 1,
-      windowMs: config.auditUnattributedPerIp.windowMs,
-    });
+    this.refusals = new RateLimiter(config.auditRefusalsPerClient);
   }
 
   /** The audited call that `context` is, or undefined when its handler is not marked @Audited. */
@@ -60,8 +55,12 @@ export class AuditRecorder {
     try {
       const ip = this.ips.resolve(req);
       const event = buildAuditEvent(spec, req, ip, date, outcome);
-      if (event.actor === null && !this.unattributed.take(ip).allowed) {
-        this.audit.suppress(event, this.suppressionReports.take(ip).allowed);
+      if (
+        event.outcome === 'failure' &&
+        authenticatedUser(req) === undefined &&
+        !this.refusals.take(`${spec.action} ${clientKey(ip)}`).allowed
+      ) {
+        this.audit.suppress(event, this.refusals.rule.windowMs);
         return;
       }
       afterResponse(res, () => this.audit.write(event));

@@ -26,7 +26,7 @@ function setup(handler: keyof Handlers) {
     suppress: jest.fn(),
   };
   const ips = { resolve: () => '192.0.2.1' } as unknown as ClientIpResolver;
-  const config = { auditUnattributedPerIp: { limit: 2, windowMs: 60_000 } } as AppConfig;
+  const config = { auditRefusalsPerClient: { limit: 2, windowMs: 60_000 } } as AppConfig;
   const recorder = new AuditRecorder(
     new Reflector(),
     audit as unknown as AuditService,
@@ -35,7 +35,7 @@ function setup(handler: keyof Handlers) {
   );
   const interceptor = new AuditInterceptor(recorder);
   const res = Object.assign(new EventEmitter(), { closed: false, destroyed: false });
-  const req = {
+  const req: { user?: { id: string } } & Record<string, unknown> = {
     params: {},
     body: { email: 'ada@example.com', password: 'secret1' },
     headers: { 'user-agent': 'jest' },
@@ -48,7 +48,7 @@ function setup(handler: keyof Handlers) {
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
   } as unknown as ExecutionContext;
   const run = (next: CallHandler) => lastValueFrom(interceptor.intercept(context, next));
-  return { audit, written, res, run };
+  return { audit, written, req, res, run };
 }
 
 describe('AuditInterceptor', () => {
@@ -89,18 +89,22 @@ describe('AuditInterceptor', () => {
     ]);
   });
 
-  it('records AUDIT_UNATTRIBUTED_PER_IP events with no actor per client, counting the rest, and every attributed one', async () => {
-    const { audit, written, res, run } = setup('register');
+  it('records AUDIT_REFUSALS_PER_CLIENT refusals of clients without a valid token, counting the rest, and every other event', async () => {
+    const { audit, written, req, res, run } = setup('register');
     const refuse = () =>
       run({ handle: () => throwError(() => ApiError.conflict('taken')) }).catch(() => undefined);
     for (let i = 0; i < 4; i++) await refuse();
     await run({ handle: () => of(withAuditActor({}, 'user-9')) });
+    req.user = { id: 'user-7' };
+    await refuse();
     res.emit('close');
-    expect(written.map((e) => e.actor)).toEqual([null, null, 'user-9']);
-    expect(audit.suppress.mock.calls.map(([event, report]) => [event.outcome, report])).toEqual([
-      ['failure', true],
-      ['failure', false],
+    expect(written.map((e) => [e.actor, e.outcome])).toEqual([
+      [null, 'failure'],
+      [null, 'failure'],
+      ['user-9', 'success'],
+      ['user-7', 'failure'],
     ]);
+    expect(audit.suppress).toHaveBeenCalledTimes(2);
   });
 
   it('writes right away when the response is already closed', async () => {

@@ -13,6 +13,8 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly pending = new Set<Promise<void>>();
   private failures = 0;
   private suppressions = 0;
+  private suppressionsReported = 0;
+  private lastSuppressionReport = -Infinity;
 
   constructor(@InjectModel(AuditEvent.name) private readonly events: Model<AuditEvent>) {}
 
@@ -33,21 +35,26 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown {
     return this.failures;
   }
 
-  /** Events with no actor left unrecorded, over AUDIT_UNATTRIBUTED_PER_IP, since the start (for /metrics). */
+  /** Refused calls left unrecorded, over AUDIT_REFUSALS_PER_CLIENT, since the start (for /metrics). */
   get auditEventsSuppressed(): number {
     return this.suppressions;
   }
 
-  /** Counts an event with no actor that is not recorded, over its client's allowance; logs it when `report`. */
-  suppress(event: Pick<AuditEvent, 'action' | 'outcome' | 'ip'>, report: boolean): void {
+  /**
+   * Counts a refused call that is not recorded, over its client's allowance. At most one warning per
+   * `windowMs` says how many were left out since the last one, naming the latest.
+   */
+  suppress(event: Pick<AuditEvent, 'action' | 'error' | 'ip'>, windowMs: number): void {
     this.suppressions++;
-    if (!report) return;
+    const now = Date.now();
+    if (now - this.lastSuppressionReport < windowMs) return;
     this.logger.warn({
-      msg: 'Audit events with no actor over AUDIT_UNATTRIBUTED_PER_IP: the rest from this client in this window are counted, not recorded',
-      action: event.action,
-      outcome: event.outcome,
-      ip: event.ip,
+      msg: 'Refused calls over AUDIT_REFUSALS_PER_CLIENT are counted, not recorded',
+      not_recorded: this.suppressions - this.suppressionsReported,
+      latest: { action: event.action, error: event.error, ip: event.ip },
     });
+    this.lastSuppressionReport = now;
+    this.suppressionsReported = this.suppressions;
   }
 
   /**

@@ -45,6 +45,28 @@ export function peerAddress(req: IncomingMessage): string {
   return normalize(req.socket.remoteAddress ?? '');
 }
 
+/**
+ * What limits per client count a client as: its IPv4 address, or the /64 its IPv6 address is in, since one
+ * host or customer usually holds a whole /64 and could otherwise rotate through it.
+ */
+export function clientKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head, tail] = address.split('%')[0].split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const tailWidth = tailGroups.reduce((width, group) => width + (group.includes('.') ? 2 : 1), 0);
+  const groups =
+    tail === undefined
+      ? headGroups
+      : [
+          ...headGroups,
+          ...new Array<string>(8 - headGroups.length - tailWidth).fill('0'),
+          ...tailGroups,
+        ];
+  const prefix = groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16));
+  return `${prefix.join(':')}::/64`;
+}
+
 function normalize(address: string): string {
   return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }

@@ -17,7 +17,7 @@ export interface Reservation {
 export interface RateLimiterOptions {
   /** Milliseconds since the epoch; injected by tests. */
   now?: () => number;
-  /** Most keys held at once; past it expired keys are swept, then the oldest keys dropped. */
+  /** Most keys held at once; past it expired keys are swept (at most once per window), then the least recently hit keys dropped. */
   maxKeys?: number;
 }
 
@@ -115,7 +115,7 @@ export class RateLimiter {
   }
 
   private store(key: string, times: number[]): void {
-    if (this.hits.size >= this.maxKeys) this.sweep(this.now());
+    if (this.hits.size >= this.maxKeys) this.maybeSweep(this.now());
     // Still full: drop the least recently hit keys (Map iteration follows insertion order).
     while (this.hits.size >= this.maxKeys) {
       const oldest = this.hits.keys().next().value as string;

@@ -42,8 +42,8 @@ export class AppConfig {
   readonly rateLimitLoginFailures: RateLimitRule;
   readonly rateLimitLoginFailuresPerIp: RateLimitRule;
   readonly rateLimitRegistrations: RateLimitRule;
-  /** Audit events with no actor (a refused anonymous call) recorded per client IP; the rest are counted. */
-  readonly auditUnattributedPerIp: RateLimitRule;
+  /** Audit events of calls refused to clients without a valid token, recorded per client and action. */
+  readonly auditRefusalsPerClient: RateLimitRule;
   readonly healthcheckIntervalMs: number;
   readonly healthcheckTimeoutMs: number;
   readonly healthcheckUnhealthyThreshold: number;
@@ -112,9 +112,9 @@ export function loadConfig(env: Env): AppConfig {
       vars.RATE_LIMIT_REGISTRATIONS,
       'RATE_LIMIT_REGISTRATIONS',
     ),
-    auditUnattributedPerIp: parseRateLimit(
-      vars.AUDIT_UNATTRIBUTED_PER_IP,
-      'AUDIT_UNATTRIBUTED_PER_IP',
+    auditRefusalsPerClient: parseRateLimit(
+      vars.AUDIT_REFUSALS_PER_CLIENT,
+      'AUDIT_REFUSALS_PER_CLIENT',
     ),
     healthcheckIntervalMs: vars.HEALTHCHECK_INTERVAL_MS,
     healthcheckTimeoutMs: vars.HEALTHCHECK_TIMEOUT_MS,

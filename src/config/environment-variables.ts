@@ -70,7 +70,7 @@ export class EnvironmentVariables {
   RATE_LIMIT_LOGIN_FAILURES_PER_IP: string = '30/60s';
 
   @IsString()
-  AUDIT_UNATTRIBUTED_PER_IP: string = '60/60s';
+  AUDIT_REFUSALS_PER_CLIENT: string = '60/60s';
 
   @IsString()
   RATE_LIMIT_REGISTRATIONS: string = '20/600s';

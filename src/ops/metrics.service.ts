@@ -28,7 +28,7 @@ export class MetricsService {
       .describe(
         'slb_audit_events_suppressed_total',
         'counter',
-        'Audit events with no actor not recorded, over AUDIT_UNATTRIBUTED_PER_IP',
+        'Refused calls not recorded in the audit trail, over AUDIT_REFUSALS_PER_CLIENT',
       )
       .sample('slb_audit_events_suppressed_total', {}, this.audit.auditEventsSuppressed);
     const certificate = this.tls.certificate;
