@@ -124,5 +124,22 @@ describe('Rate limits', () => {
         201,
       );
     });
+
+    it('counts an IPv6 client by its /64, so that rotating addresses in it does not reset the limit', async () => {
+      for (let i = 1; i <= 3; i++) {
+        await register(`2001:db8:7::${i}`, {
+          email: uniqueEmail('reg6'),
+          password: 'secret1',
+        }).expect(201);
+      }
+      const limited = await register('2001:db8:7::ffff', {
+        email: uniqueEmail('reg6'),
+        password: 'secret1',
+      });
+      expectRateLimited(limited, 3, 60);
+      await register('2001:db8:8::1', { email: uniqueEmail('reg6'), password: 'secret1' }).expect(
+        201,
+      );
+    });
   });
 });

@@ -21,7 +21,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Exchange email and password for a JWT',
     description:
-      'Failed logins are limited per client IP and email (RATE_LIMIT_LOGIN_FAILURES) and per client IP ' +
+      'Failed logins are limited per client IP (an IPv6 client counting by its /64) and email (RATE_LIMIT_LOGIN_FAILURES) and per client IP ' +
       '(RATE_LIMIT_LOGIN_FAILURES_PER_IP); once limited, even the right password gets 429 until the window passes.',
   })
   @ApiOkResponse({ type: TokenDto })

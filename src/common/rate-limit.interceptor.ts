@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { Observable, throwError } from 'rxjs';
 import { catchError, finalize, tap } from 'rxjs/operators';
 import { ApiError, RateLimitedError } from './api-error';
-import { ClientIpResolver } from './client-ip';
+import { ClientIpResolver, clientKey } from './client-ip';
 import { RateLimitDecision, RateLimiter, Reservation } from './rate-limiter';
 import { RateLimits } from './rate-limit.service';
 
@@ -34,14 +34,14 @@ export class RateLimitInterceptor implements NestInterceptor {
     );
     if (!policy || context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<IncomingMessage & { body?: unknown }>();
-    const ip = this.ips.resolve(req);
+    const client = clientKey(this.ips.resolve(req));
     return policy === 'registrations'
-      ? this.limitRegistrations(ip, next)
-      : this.limitLoginFailures(ip, emailOf(req.body), next);
+      ? this.limitRegistrations(client, next)
+      : this.limitLoginFailures(client, emailOf(req.body), next);
   }
 
-  private limitRegistrations(ip: string, next: CallHandler): Observable<unknown> {
-    const taken = this.take([[this.limits.registrations, ip]]);
+  private limitRegistrations(client: string, next: CallHandler): Observable<unknown> {
+    const taken = this.take([[this.limits.registrations, client]]);
     return next.handle().pipe(
       catchError((error: unknown) => {
         if (isBadPayload(error)) release(taken);
@@ -56,13 +56,13 @@ export class RateLimitInterceptor implements NestInterceptor {
    * this email from this IP, so a user who mistyped a few times is not locked out later on.
    */
   private limitLoginFailures(
-    ip: string,
+    client: string,
     email: string | undefined,
     next: CallHandler,
   ): Observable<unknown> {
-    const perIp: [RateLimiter, string] = [this.limits.loginFailuresPerIp, ip];
+    const perIp: [RateLimiter, string] = [this.limits.loginFailuresPerIp, client];
     const perIpAndEmail: [RateLimiter, string][] = email
-      ? [[this.limits.loginFailuresPerIpAndEmail, `${ip} ${digest(email)}`]]
+      ? [[this.limits.loginFailuresPerIpAndEmail, `${client} ${digest(email)}`]]
       : [];
     const taken = this.take([perIp, ...perIpAndEmail]);
     let settled = false;

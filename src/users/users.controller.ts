@@ -18,7 +18,8 @@ export class UsersController {
   @RateLimit('registrations')
   @ApiOperation({
     summary: 'Register a user',
-    description: 'Registration attempts are limited per client IP (RATE_LIMIT_REGISTRATIONS).',
+    description:
+      'Registration attempts are limited per client IP, an IPv6 client counting by its /64 (RATE_LIMIT_REGISTRATIONS).',
   })
   @ApiCreatedResponse({ type: UserDescriptionDto })
   @ApiErrors(400, 409, 413, 429)
