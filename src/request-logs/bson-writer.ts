@@ -24,8 +24,18 @@ export class BsonWriter {
   private offset = 0;
   private readonly openDocuments: number[] = [];
 
-  constructor(initialCapacity = 64 * 1024) {
-    this.buffer = Buffer.allocUnsafeSlow(initialCapacity);
+  /** Writes into a new buffer of `initial` bytes, or into `initial` itself (a buffer handed back by detach()). */
+  constructor(initial: number | Buffer = 64 * 1024) {
+    this.buffer = typeof initial === 'number' ? Buffer.allocUnsafeSlow(initial) : initial;
+  }
+
+  /** Hands the buffer over, for another writer to reuse; this writer is left empty. */
+  detach(): Buffer {
+    const buffer = this.buffer;
+    this.buffer = Buffer.alloc(0);
+    this.offset = 0;
+    this.openDocuments.length = 0;
+    return buffer;
   }
 
   get length(): number {

@@ -16,11 +16,12 @@ export class LogBatch {
   private readonly appIds: string[] = [];
   private readonly ends: number[] = [];
 
+  /** `initial`: the capacity of a new buffer, or a buffer to reuse (from recycle()). */
   constructor(
-    initialCapacity?: number,
+    initial?: number | Buffer,
     readonly rollups = new RollupAccumulator(),
   ) {
-    this.writer = new BsonWriter(initialCapacity);
+    this.writer = new BsonWriter(initial);
   }
 
   get count(): number {
@@ -29,6 +30,13 @@ export class LogBatch {
 
   get byteLength(): number {
     return this.writer.length;
+  }
+
+  /** The batch's buffer, for a later batch to write into; this batch is left empty. */
+  recycle(): Buffer {
+    this.appIds.length = 0;
+    this.ends.length = 0;
+    return this.writer.detach();
   }
 
   /** The documents, back to back: the payload of an OP_MSG document sequence. */

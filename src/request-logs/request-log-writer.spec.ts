@@ -13,6 +13,7 @@ class FakeStore extends RequestLogStore {
   readonly stored = new Map<string, RequestLog>();
   readonly attempts: RequestLog[][] = [];
   readonly rollups: RollupIncrement[][] = [];
+  readonly buffers: ArrayBufferLike[] = [];
   failInserts = 0;
   failRollups = 0;
   insertDelayMs = 0;
@@ -20,6 +21,7 @@ class FakeStore extends RequestLogStore {
   async insertLogs(batch: LogBatch): Promise<void> {
     const docs = batch.documents();
     this.attempts.push(docs);
+    this.buffers.push(batch.bytes().buffer);
     if (this.insertDelayMs > 0) await sleep(this.insertDelayMs);
     if (this.failInserts > 0) {
       this.failInserts--;
@@ -215,6 +217,18 @@ describe('RequestLogWriter', () => {
     await writer.flush(); // second rollup failure in a row while logs are stored: the rollups are given up
     expect(store.rollups).toHaveLength(2);
     expect(writer.counters()).toMatchObject({ recorded: 6, written: 6, buffered: 0 });
+  });
+
+  it('fills the buffers of written batches again instead of allocating new ones', async () => {
+    const { writer, store } = track(makeWriter());
+    const entries = Array.from({ length: 9 }, () => entry());
+    for (const batch of [entries.slice(0, 3), entries.slice(3, 6), entries.slice(6)]) {
+      batch.forEach((e) => writer.record(e));
+      await writer.flush();
+    }
+    expect(store.requestIds()).toEqual(entries.map((e) => e.requestId));
+    expect(store.buffers[1]).toBe(store.buffers[0]);
+    expect(store.buffers[2]).toBe(store.buffers[0]);
   });
 
   it('discards the entries of deleted apps: queued, in a batch being retried, and recorded later', async () => {

@@ -56,6 +56,11 @@ export interface RequestLogCounters {
 const MAX_REMEMBERED_DELETED_APPS = 100_000;
 /** A batch is sent once it holds this much, whatever LOG_BATCH_SIZE says (a command's limit is 48 MB). */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/** Buffers of written batches kept for the next ones to fill; a batch buffer is about LOG_BATCH_SIZE × 300 bytes. */
+const SPARE_BUFFERS = 2;
+/** What an encoded entry is taken to need until a batch has been sealed, and the slack added to that measure. */
+const FIRST_ENTRY_BYTES = 400;
+const ENTRY_BYTES_SLACK = 1.1;
 
 /**
  * Collects the request-log entries handed over by the forwarding proxy and writes them in batches.
@@ -89,6 +94,13 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private queuedCount = 0;
   private inFlight: LogBatch | null = null;
   private pendingRollups = new Map<string, RollupIncrement>();
+  /**
+   * Buffers of batches already written, filled again by the next ones. Without them every batch allocated
+   * its own, which outlived a scavenge, so the garbage piled up outside the heap until a full collection.
+   */
+  private readonly spareBuffers: Buffer[] = [];
+  /** Bytes per entry in the last sealed batch: a new batch's buffer is sized for a full batch at once. */
+  private entryBytes = FIRST_ENTRY_BYTES;
   private rollupFailures = 0;
 
   private recordedCount = 0;
@@ -135,7 +147,9 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
         this.droppedCount++;
         return;
       }
-      const batch = (this.filling ??= new LogBatch());
+      const batch = (this.filling ??= new LogBatch(
+        this.spareBuffers.pop() ?? this.batchCapacity(),
+      ));
       batch.append(entry);
       this.queuedCount++;
       if (batch.count >= this.batchSize || batch.byteLength >= MAX_BATCH_BYTES) {
@@ -309,13 +323,16 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
       let logsStored = false;
       if (this.inFlight === null && this.queuedCount > 0) this.inFlight = this.takeBatch();
       if (this.inFlight !== null) {
-        const batch = this.withoutDeletedApps(this.inFlight);
+        const taken = this.inFlight;
+        const batch = this.withoutDeletedApps(taken);
+        if (batch !== taken) this.reuse(taken);
         this.inFlight = batch;
         if (batch.count > 0) await this.call(this.store.insertLogs(batch));
         this.inFlight = null;
         this.writtenCount += batch.count;
         this.mergeRollups(batch.rollups.increments());
         logsStored = batch.count > 0;
+        this.reuse(batch);
       }
       await this.applyPendingRollups(logsStored);
       const draining = this.writtenCount + this.discardedCount < this.drainTarget;
@@ -349,8 +366,17 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
+  /** A new batch's buffer: a full batch of entries like the last ones, so that it need not grow (and copy). */
+  private batchCapacity(): number {
+    return Math.min(
+      MAX_BATCH_BYTES,
+      Math.ceil(this.batchSize * this.entryBytes * ENTRY_BYTES_SLACK),
+    );
+  }
+
   private seal(): void {
     if (this.filling === null) return;
+    if (this.filling.count > 0) this.entryBytes = this.filling.byteLength / this.filling.count;
     this.sealed.push(this.filling);
     this.filling = null;
   }
@@ -360,6 +386,12 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     const [batch] = this.sealed.take(1);
     this.queuedCount -= batch.count;
     return batch;
+  }
+
+  private reuse(batch: LogBatch): void {
+    if (this.spareBuffers.length >= SPARE_BUFFERS) return;
+    const buffer = batch.recycle();
+    if (buffer.length <= MAX_BATCH_BYTES) this.spareBuffers.push(buffer);
   }
 
   private withoutDeletedApps(batch: LogBatch): LogBatch {
