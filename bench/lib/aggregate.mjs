@@ -40,6 +40,15 @@ export function combineRounds(rounds) {
     out.settledAfter = rows.some((r) => r.settledAfter < 0)
       ? -1
       : Math.max(...rows.map((r) => r.settledAfter));
+    const logs = rows.map((r) => r.requestLogs).filter(Boolean);
+    out.requestLogs = logs.length
+      ? {
+          recordedPerSec: median(logs.map((l) => l.recordedPerSec)),
+          writtenPerSec: median(logs.map((l) => l.writtenPerSec)),
+          buffered: Math.max(...logs.map((l) => l.buffered)),
+          dropped: logs.reduce((sum, l) => sum + l.dropped, 0),
+        }
+      : undefined;
     out.rpsRange = [Math.min(...rows.map((r) => r.rps)), Math.max(...rows.map((r) => r.rps))];
     out.cpuRange = [
       Math.min(...rows.map((r) => r.cpuPerReq)),

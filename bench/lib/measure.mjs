@@ -1,3 +1,4 @@
+/* global fetch */
 // One row of the table: warm up, then load a target with wrk while watching
 // the proxy's CPU time and memory and the backends' request counts.
 import { config, log } from './config.mjs';
@@ -32,6 +33,7 @@ async function measureRow(target, size, nodes, warmup) {
   const sidecar = target.sidecar && watch(target.sidecar.statPids);
   const background = backgroundCpu(ourPids);
   const before = await nodeRequestCounts(nodes);
+  const logsBefore = target.metricsUrl && (await requestLogCounters(target.metricsUrl));
   background.start();
   stats.start();
   sidecar?.start();
@@ -45,6 +47,7 @@ async function measureRow(target, size, nodes, warmup) {
     log(`WARNING: other processes used ${Math.round(otherPct)}% of a core during this row`);
   }
   const after = await nodeRequestCounts(nodes);
+  const logsAfter = target.metricsUrl && (await requestLogCounters(target.metricsUrl));
   assertAlive(target.proc);
 
   const served = after.map((a, i) => a - before[i]);
@@ -63,6 +66,31 @@ async function measureRow(target, size, nodes, warmup) {
     errors,
     errorDetail: errors ? await describeErrors(target, url, wrk, served, during) : undefined,
     sidecarCpuPerReq: sideUsage && sideUsage.cpuUs / wrk.requests,
+    requestLogs:
+      logsAfter?.recorded > 0 ? logBacklog(logsBefore, logsAfter, wrk.seconds) : undefined,
     backgroundPct: otherPct,
+  };
+}
+
+/** The gateway's request-log counters (`slb_request_logs_*` in /metrics). */
+async function requestLogCounters(metricsUrl) {
+  const text = await (await fetch(metricsUrl)).text();
+  const read = (name) =>
+    Number(new RegExp(`\\nslb_request_logs_${name} (\\d+)`).exec(text)?.[1] ?? 0);
+  return {
+    recorded: read('recorded_total'),
+    written: read('written_total'),
+    dropped: read('dropped_total'),
+    buffered: read('buffered'),
+  };
+}
+
+/** Entries recorded and stored per second over the row, and what waited in the gateway's buffer at its end. */
+function logBacklog(before, after, seconds) {
+  return {
+    recordedPerSec: (after.recorded - before.recorded) / seconds,
+    writtenPerSec: (after.written - before.written) / seconds,
+    buffered: after.buffered,
+    dropped: after.dropped - before.dropped,
   };
 }

@@ -122,9 +122,10 @@ function settleNote(rows) {
   ];
 }
 
+const int = (n) => Math.round(n).toLocaleString('en-US');
+
 function spreadNote(rows) {
   if (!rows[0]?.rounds) return [];
-  const int = (n) => Math.round(n).toLocaleString('en-US');
   const each = rows
     .map(
       (r) =>
@@ -142,6 +143,13 @@ export function report(rows, notes) {
     .map(
       (r) =>
         `${r.target} ${r.size}: FerretDB used ${r.sidecarCpuPerReq.toFixed(1)} CPU µs/req (not counted in the table).`,
+    );
+  const backlogNotes = rows
+    .filter((r) => r.requestLogs !== undefined)
+    .map(
+      (r) =>
+        `${r.target} ${r.size}: request logs recorded ${int(r.requestLogs.recordedPerSec)}/s, stored ${int(r.requestLogs.writtenPerSec)}/s; ` +
+        `${int(r.requestLogs.buffered)} waiting in the gateway's buffer at the end of the row (part of its RSS), ${int(r.requestLogs.dropped)} dropped.`,
     );
   const logCostNotes = rows
     .filter((r) => r.target === 'gateway')
@@ -176,6 +184,7 @@ export function report(rows, notes) {
       ...notes,
       ...logCostNotes,
       ...sidecarNotes,
+      ...backlogNotes,
       ...settleNote(rows),
       ...errorNotes,
       backgroundNote(rows),

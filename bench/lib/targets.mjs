@@ -118,6 +118,7 @@ async function startGatewayTarget(name, nodes, tmp, targetEnv) {
   return {
     ...gw,
     baseUrl: balanced,
+    metricsUrl: `http://127.0.0.1:${gw.port}/metrics`,
     sidecar: ferret && { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
     note: `${name}: node ${startProdArgs(ROOT).join(' ')}${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.dbCpu}` : 'from MONGODB_URI'}.`,
   };
