@@ -5,10 +5,9 @@ import { get } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connect } from 'node:tls';
 import { defaultFerretdbBinary } from '../src/config/app-config';
 import { ensureFerretdb } from '../src/database/embedded-server';
-import { makeCertificate } from './support/certificates';
+import { makeCertificate, servedCertificate } from './support/certificates';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -23,14 +22,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function servedSubject(port: number): Promise<string> {
-  return new Promise((done, fail) => {
-    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
-      done(socket.getPeerX509Certificate()?.subject ?? '');
-      socket.end();
-    });
-    socket.on('error', fail);
-  });
+async function servedSubject(port: number): Promise<string> {
+  return (await servedCertificate(port))?.subject ?? '';
 }
 
 function healthStatus(port: number): Promise<number> {

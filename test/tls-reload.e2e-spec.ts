@@ -3,19 +3,11 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
-import { CertificateFiles, makeCertificate } from './support/certificates';
+import { CertificateFiles, makeCertificate, servedCertificate } from './support/certificates';
 import { startTestApp, TestApp } from './support/test-app';
 
-/** The certificate a new TLS connection to `port` is given, as its SHA-256 fingerprint. */
-function servedFingerprint(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
-      resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
-      socket.end();
-    });
-    socket.on('error', reject);
-  });
+async function servedFingerprint(port: number): Promise<string> {
+  return (await servedCertificate(port))?.fingerprint256 ?? '';
 }
 
 function fingerprintOf(pair: CertificateFiles): string {

@@ -102,8 +102,10 @@ function toOriginForm(req: IncomingMessage): boolean {
   return true;
 }
 
-/** RFC 9110 §7.2: uri-host [ ":" port ], where uri-host is an IP literal (IPv6 or IPvFuture), an IPv4
- * address or a reg-name. */
+/**
+ * RFC 9110 §7.2: uri-host [ ":" port ], where uri-host is an IP literal (IPv6 or IPvFuture), an IPv4 address
+ * or a reg-name.
+ */
 const HOST_VALUE =
   /^(?:\[(?:[0-9A-Fa-f:.]+|v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
 

@@ -56,7 +56,7 @@ export interface RequestLogCounters {
 const MAX_REMEMBERED_DELETED_APPS = 100_000;
 /** A batch is sent once it holds this much, whatever LOG_BATCH_SIZE says (a command's limit is 48 MB). */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-/** Buffers of written batches kept for the next ones to fill; a batch buffer is about LOG_BATCH_SIZE × 300 bytes. */
+/** Buffers of written batches kept for the next ones to fill; one holds a full batch (LOG_BATCH_SIZE × ~350 bytes). */
 const SPARE_BUFFERS = 2;
 /** What an encoded entry is taken to need until a batch has been sealed, and the slack added to that measure. */
 const FIRST_ENTRY_BYTES = 400;
@@ -94,10 +94,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private queuedCount = 0;
   private inFlight: LogBatch | null = null;
   private pendingRollups = new Map<string, RollupIncrement>();
-  /**
-   * Buffers of batches already written, filled again by the next ones. Without them every batch allocated
-   * its own, which outlived a scavenge, so the garbage piled up outside the heap until a full collection.
-   */
+  /** Buffers of batches already written, filled again by the next ones instead of new allocations. */
   private readonly spareBuffers: Buffer[] = [];
   /** Bytes per entry in the last sealed batch: a new batch's buffer is sized for a full batch at once. */
   private entryBytes = FIRST_ENTRY_BYTES;

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import type { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 
 export interface CertificateFiles {
   cert: string;
@@ -35,4 +37,15 @@ export function makeCertificate(
   ]);
   if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr.toString()}`);
   return files;
+}
+
+/** The certificate a new TLS connection to 127.0.0.1:`port` is given. */
+export function servedCertificate(port: number): Promise<X509Certificate | undefined> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerX509Certificate());
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
 }
