@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { createApp } from './support/apps';
 import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
@@ -66,6 +67,37 @@ describe('Request logs and stats over HTTP', () => {
       total_time_ms: expect.any(Number),
       date: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
+  });
+
+  it("logs each request's own body bytes in and answer bytes out, on one keep-alive connection too", async () => {
+    const name = await createApp(t.server, owner, [node]);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, body?: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${t.url}/api/balance/${name}/echo`, { method, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode as number));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      expect(await send('POST', Buffer.alloc(5, 'a'))).toBe(200);
+      expect(await send('POST', Buffer.alloc(3, 'b'))).toBe(200);
+      expect(await send('GET')).toBe(200);
+      expect(await send('POST', Buffer.alloc(200 * 1024, 'c'))).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+    await waitForLogs(name, 4);
+    const logs = (await allLogs(name, 10)).reverse();
+    expect(logs.map((log) => [log.method, log.bytes_in])).toEqual([
+      ['POST', 5],
+      ['POST', 3],
+      ['GET', 0],
+      ['POST', 200 * 1024],
+    ]);
+    expect(logs.every((log) => typeof log.bytes_out === 'number' && log.bytes_out > 0)).toBe(true);
   });
 
   it('logs failed requests with a null end_point and filters by status class and method', async () => {

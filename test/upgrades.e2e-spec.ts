@@ -153,6 +153,7 @@ describe('Upgrades (WebSocket handshakes) on /api/balance/<app>/<path>', () => {
       response_code: 101,
       end_point: `127.0.0.1:${ws.port}`,
       request_id: 'ws-session-1',
+      bytes_in: 10,
       bytes_out: 10,
     });
   });

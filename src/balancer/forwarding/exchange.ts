@@ -53,6 +53,8 @@ export class Exchange {
   private status = 0;
   private endPoint: string | null = null;
   private bytesOut = 0;
+  /** Set for a tunnel: what the client sent through it. Otherwise the request body's size. */
+  private tunnelBytesIn: number | null = null;
   private done = false;
   private deadline: NodeJS.Timeout | undefined;
   /** The node has answered: status and headers are known (they reach the client with the first body byte). */
@@ -158,6 +160,7 @@ export class Exchange {
     this.res.detachSocket(client);
     client.write(switchingProtocolsHead(raw, this.upgrade.protocol, this.requestId));
     const headBytes = client.bytesWritten;
+    const requestBytes = (upstream as Socket).bytesWritten ?? 0;
     if (this.upgrade.head.length > 0) upstream.write(this.upgrade.head);
     upstream.on('error', ignore);
     upstream.pipe(client);
@@ -168,6 +171,7 @@ export class Exchange {
       open = false;
       this.deps.tunnels.delete(close);
       this.bytesOut = client.bytesWritten - headBytes;
+      this.tunnelBytesIn = ((upstream as Socket).bytesWritten ?? requestBytes) - requestBytes;
       upstream.destroy();
       client.destroy();
       attempt.release();
@@ -296,6 +300,12 @@ export class Exchange {
     this.attempt?.abortUpstream();
   }
 
+  private bytesIn(): number {
+    if (this.tunnelBytesIn !== null) return this.tunnelBytesIn;
+    if (this.body instanceof StreamedRequestBody) return this.body.bytesReceived;
+    return this.body?.length ?? 0;
+  }
+
   private finish(status: number): void {
     if (this.done) return;
     this.done = true;
@@ -316,7 +326,7 @@ export class Exchange {
       requestId: this.requestId,
       clientIp: this.clientIp,
       nodesTried: this.nodesTried,
-      bytesIn: this.req.socket?.bytesRead ?? 0,
+      bytesIn: this.bytesIn(),
       bytesOut: this.bytesOut,
     });
   }

@@ -4,14 +4,21 @@ export class BodyTooLargeError extends Error {
   readonly code = 'BODY_TOO_LARGE';
 }
 
+/** Counted across the copies a retry makes of a body, and while the rest of it is dropped. */
+interface ReceivedBytes {
+  count: number;
+  /** The rest of the body is being read and dropped (and counted). */
+  dropping: boolean;
+}
+
 export class StreamedRequestBody extends Readable {
   private attached = false;
   private discarded = false;
-  private bytes = 0;
 
   constructor(
     private readonly req: Readable,
     private readonly limit: number,
+    private readonly received: ReceivedBytes = { count: 0, dropping: false },
   ) {
     super();
   }
@@ -20,8 +27,13 @@ export class StreamedRequestBody extends Readable {
     return this.attached;
   }
 
+  /** Bytes of the body that arrived from the client: forwarded, or read and dropped. */
+  get bytesReceived(): number {
+    return this.received.count;
+  }
+
   fresh(): StreamedRequestBody {
-    return new StreamedRequestBody(this.req, this.limit);
+    return new StreamedRequestBody(this.req, this.limit, this.received);
   }
 
   override _read(): void {
@@ -43,6 +55,10 @@ export class StreamedRequestBody extends Readable {
   discardRest(): void {
     this.discarded = true;
     this.req.off('data', this.onData);
+    if (!this.received.dropping) {
+      this.received.dropping = true;
+      this.req.on('data', (chunk: Buffer) => (this.received.count += chunk.length));
+    }
     this.req.resume();
   }
 
@@ -53,8 +69,8 @@ export class StreamedRequestBody extends Readable {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit) {
+    this.received.count += chunk.length;
+    if (this.received.count > this.limit) {
       this.req.off('data', this.onData);
       this.destroy(new BodyTooLargeError(`body larger than ${this.limit} bytes`));
       return;
