@@ -93,11 +93,11 @@ export class TlsCertificateReloader implements OnApplicationBootstrap, OnModuleD
       (this.adapterHost.httpAdapter.getHttpServer() as Server).setSecureContext({ cert, key });
       this.servedState = state;
       this.lastFailure = '';
-      this.served = describe(cert);
-      const about = this.served
-        ? `${this.served.subject}, valid until ${this.served.validTo.toISOString()}, SHA-256 ${this.served.fingerprint256}`
-        : 'a certificate this process cannot describe';
-      this.logger.log(`Serving the certificate of ${tls.certFile}: ${about}`);
+      const served = describe(cert);
+      this.served = served;
+      this.logger.log(
+        `Serving the certificate of ${tls.certFile}: ${served.subject}, valid until ${served.validTo.toISOString()}, SHA-256 ${served.fingerprint256}`,
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const failure = `${state} ${reason}`;
@@ -115,15 +115,12 @@ async function filesState({ certFile, keyFile }: TlsFiles): Promise<string> {
   return [cert, key].map((s) => `${s.ino}:${s.size}:${s.mtimeMs}`).join('/');
 }
 
-function describe(pem: Buffer): ServedCertificate | undefined {
-  try {
-    const certificate = new X509Certificate(pem);
-    return {
-      subject: certificate.subject.replace(/\n/g, ', '),
-      validTo: new Date(certificate.validTo),
-      fingerprint256: certificate.fingerprint256,
-    };
-  } catch {
-    return undefined;
-  }
+/** The first certificate of a PEM chain that assertTlsKeyPair has accepted. */
+function describe(pem: Buffer): ServedCertificate {
+  const certificate = new X509Certificate(pem);
+  return {
+    subject: certificate.subject.replace(/\n/g, ', '),
+    validTo: new Date(certificate.validTo),
+    fingerprint256: certificate.fingerprint256,
+  };
 }
