@@ -100,6 +100,40 @@ describe('Request logs and stats over HTTP', () => {
     expect(logs.every((log) => typeof log.bytes_out === 'number' && log.bytes_out > 0)).toBe(true);
   });
 
+  it('logs the requests it refuses itself, with the error it wrote, and counts only 5xx as errors', async () => {
+    const name = await createApp(t.server, owner, [node], {
+      rate_limit: { limit: 1, window_ms: 60000, key: 'ip' },
+    });
+    await request(t.server).get(`/api/balance/${name}/first`).expect(200);
+    const limited = await request(t.server).get(`/api/balance/${name}/limited`).expect(429);
+    await request(t.server)
+      .patch(`/api/apps/${name}`)
+      .set(owner.auth)
+      .send({ rate_limit: null, private: true })
+      .expect(200);
+    const anonymous = await request(t.server).get(`/api/balance/${name}/anonymous`).expect(401);
+    const huge = await request(t.server)
+      .post(`/api/balance/${name}/huge`)
+      .set(owner.auth)
+      .set('Content-Length', String(t.config.maxProxyBody + 1))
+      .send('x'.repeat(16))
+      .catch((error: { response?: request.Response }) => error.response);
+    expect(huge?.status).toBe(413);
+    await waitForLogs(name, 4);
+    const logs = (await allLogs(name, 10)).reverse();
+    expect(logs.map((log) => [log.path, log.response_code, log.end_point, log.bytes_out])).toEqual([
+      ['/first', 200, `127.0.0.1:${node.port}`, expect.any(Number)],
+      ['/limited', 429, null, Buffer.byteLength(limited.text)],
+      ['/anonymous', 401, null, Buffer.byteLength(anonymous.text)],
+      ['/huge', 413, null, expect.any(Number)],
+    ]);
+    const stats = await request(t.server)
+      .get(`/api/apps/${name}/stats?window=5m`)
+      .set(owner.auth)
+      .expect(200);
+    expect(stats.body).toMatchObject({ requests: 4, error_rate: 0 });
+  });
+
   it('logs failed requests with a null end_point and filters by status class and method', async () => {
     const name = await createApp(t.server, owner, [node]);
     await request(t.server)

@@ -100,4 +100,26 @@ describe('Graceful shutdown', () => {
     ]);
     agent.destroy();
   });
+
+  it('logs every request it cuts: 499 when the client got no status line (the node answered nothing, or headers still held back), else the status sent', async () => {
+    node = await startFakeNode('stalls', (req, res) => {
+      if (req.url === '/headers') res.writeHead(200, { 'content-length': '100' }).flushHeaders();
+      if (req.url === '/part')
+        res.writeHead(200, { 'content-length': '100' }).write('x'.repeat(10));
+    });
+    t = await startTestApp({ SHUTDOWN_GRACE_MS: '300' });
+    const app = await createApp(t.server, await registerUser(t.server), [node]);
+    const cut = ['/nothing', '/headers', '/part'].map((path) =>
+      get(`${t.url}/api/balance/${app}${path}`).catch(() => undefined),
+    );
+    await until(() => node.hits === 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await t.stop();
+    await Promise.all(cut);
+    expect(await stored(t.mongodbUri)).toEqual([
+      { path: '/headers', code: 499 },
+      { path: '/nothing', code: 499 },
+      { path: '/part', code: 200 },
+    ]);
+  });
 });

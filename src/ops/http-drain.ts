@@ -58,6 +58,9 @@ export class HttpDrain implements OnApplicationBootstrap, OnModuleDestroy {
     server.closeAllConnections();
     for (const socket of this.connections) socket.destroy();
     await allClosed;
+    // The server reports itself closed before its sockets' 'close' events have all run, and those are what
+    // end the requests cut here and record their log entries, which must come before the writer's flush.
+    while (this.connections.size > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private server(): Server | undefined {

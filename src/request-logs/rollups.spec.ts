@@ -71,7 +71,9 @@ describe('RollupAccumulator', () => {
   });
 
   it('makes an upsert that only uses $inc and $max, with non-zero buckets only', () => {
-    const [increment] = buildRollups([source({ endPoint: null, totalTimeMs: 3 })]);
+    const [increment] = buildRollups([
+      source({ endPoint: null, responseCode: 499, totalTimeMs: 3 }),
+    ]);
     const { filter, update } = rollupUpdate(increment);
     expect(filter).toEqual({ appId: 'app1', minute: at('2026-01-01T10:00:00.000Z'), node: '' });
     expect(update).toEqual({

@@ -7,6 +7,7 @@ import {
   emptyCounts,
   percentile,
 } from './latency-histogram';
+import { CLIENT_CLOSED_REQUEST } from './request-log-entry';
 
 export const OVERALL_NODE = '';
 const MINUTE_MS = 60_000;
@@ -56,7 +57,8 @@ export class RollupAccumulator {
     const latency = Number.isFinite(totalTimeMs) ? Math.max(0, totalTimeMs) : 0;
     const bucket = bucketIndex(latency);
     const error = responseCode >= 500;
-    addTo(byNode, appId, minuteMs, OVERALL_NODE, bucket, latency, error || !endPoint);
+    const givenUp = responseCode === CLIENT_CLOSED_REQUEST && !endPoint;
+    addTo(byNode, appId, minuteMs, OVERALL_NODE, bucket, latency, error || givenUp);
     if (endPoint) addTo(byNode, appId, minuteMs, endPoint, bucket, latency, error);
   }
 

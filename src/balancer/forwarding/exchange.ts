@@ -7,6 +7,7 @@ import {
   downstreamResponseHeaders,
   switchingProtocolsHead,
 } from '../../../libs/gateway-core/src/hop-by-hop';
+import { CLIENT_CLOSED_REQUEST } from '../../request-logs/request-log-entry';
 import type { RequestLogWriter } from '../../request-logs/request-log-writer';
 import { describeFailure } from '../health/health-checker';
 import type { LiveApp } from '../registry/live-app';
@@ -30,7 +31,6 @@ export interface UpgradeRequest {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const CLIENT_CLOSED_REQUEST = 499;
 const EXCHANGE = Symbol('exchange');
 
 type ExchangeResponse = ServerResponse & { [EXCHANGE]: Exchange };
@@ -104,10 +104,15 @@ export class Exchange {
     this.attempt?.abortUpstream();
   }
 
-  fail(status: number, code: ErrorCode, description: string): void {
+  fail(
+    status: number,
+    code: ErrorCode,
+    description: string,
+    extraHeaders: readonly string[] = [],
+  ): void {
     if (this.done) return;
     this.discardRequestBody();
-    sendError(this.res, status, code, description, this.requestId);
+    this.bytesOut += sendError(this.res, status, code, description, this.requestId, extraHeaders);
     this.finish(status);
   }
 
@@ -296,7 +301,7 @@ export class Exchange {
 
   clientClosed(): void {
     if (this.done) return;
-    this.finish(this.answered ? this.status : CLIENT_CLOSED_REQUEST);
+    this.finish(this.committed ? this.status : CLIENT_CLOSED_REQUEST);
     this.attempt?.abortUpstream();
   }
 

@@ -41,30 +41,46 @@ export class ForwardingHandler {
     for (const close of [...this.deps.tunnels]) close();
   }
 
-  private refusedByRateLimit(
-    app: LiveApp,
-    req: IncomingMessage,
-    res: ServerResponse,
-    clientIp: string,
-    requestId: string,
-  ): boolean {
+  /** Why the app's access rules or rate limit refuse the request; undefined when they let it through. */
+  private refusal(app: LiveApp, req: IncomingMessage, clientIp: string): Refusal | undefined {
+    if (app.settings.private) {
+      const verdict = this.access.check(app, req);
+      if (verdict === 'forbidden') {
+        return {
+          status: 403,
+          code: ErrorCode.Forbidden,
+          description: 'This app is private to its owner',
+        };
+      }
+      if (verdict !== 'allowed') {
+        return {
+          status: 401,
+          code: ErrorCode.Unauthorized,
+          description: "This app is private: send its owner's token",
+        };
+      }
+    }
+    if (!app.rateLimiter) return undefined;
     const decision = (app.rateLimiter as SlidingWindowLimiter).hit(
       rateLimitKey(app, req, clientIp),
     );
-    if (decision.allowed) return false;
-    req.resume();
+    if (decision.allowed) return undefined;
     const reset = String(decision.resetSeconds);
-    sendError(res, 429, ErrorCode.RateLimited, 'Rate limit exceeded for this app', requestId, [
-      'retry-after',
-      reset,
-      'ratelimit-limit',
-      String(decision.limit),
-      'ratelimit-remaining',
-      '0',
-      'ratelimit-reset',
-      reset,
-    ]);
-    return true;
+    return {
+      status: 429,
+      code: ErrorCode.RateLimited,
+      description: 'Rate limit exceeded for this app',
+      headers: [
+        'retry-after',
+        reset,
+        'ratelimit-limit',
+        String(decision.limit),
+        'ratelimit-remaining',
+        '0',
+        'ratelimit-reset',
+        reset,
+      ],
+    };
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -85,17 +101,18 @@ export class ForwardingHandler {
     if (target === null) return;
     const length = bodyLength(req);
     if (length === 0) {
-      this.exchange(target, req, res, { protocol: req.headers.upgrade as string, head }).start(null);
+      this.exchange(target, req, res, { protocol: req.headers.upgrade as string, head }).start(
+        null,
+      );
     } else if (length < 0) {
-      sendError(
-        res,
+      this.exchange(target, req, res, null).fail(
         400,
         ErrorCode.BadPayload,
         'A request with an Upgrade header cannot have a chunked body: send Content-Length, or no Upgrade',
-        target.requestId,
       );
     } else {
-      const body = length <= this.config.maxProxyBody ? bodyOnUpgradedSocket(head, socket, length) : req;
+      const body =
+        length <= this.config.maxProxyBody ? bodyOnUpgradedSocket(head, socket, length) : req;
       this.forward(target, req, res, body, length);
     }
   }
@@ -108,18 +125,16 @@ export class ForwardingHandler {
     body: Readable,
     length: number,
   ): void {
+    const exchange = this.exchange(target, req, res, null);
     if (length > this.config.maxProxyBody) {
       res.shouldKeepAlive = false;
-      sendError(
-        res,
+      exchange.fail(
         413,
         ErrorCode.BodyTooLarge,
         `Body larger than ${this.config.maxProxyBody} bytes`,
-        target.requestId,
       );
       return;
     }
-    const exchange = this.exchange(target, req, res, null);
     if (length === 0) {
       exchange.start(null);
     } else if (length > 0 && length <= REPLAYABLE_BODY_LIMIT) {
@@ -156,34 +171,15 @@ export class ForwardingHandler {
       sendError(res, 404, ErrorCode.NotFoundOrExists, 'Unknown app', requestId);
       return null;
     }
-    if (app.settings.private) {
-      const verdict = this.access.check(app, req);
-      if (verdict !== 'allowed') {
-        req.resume();
-        if (verdict === 'forbidden') {
-          sendError(
-            res,
-            403,
-            ErrorCode.Forbidden,
-            'This app is private to its owner',
-            requestId,
-          );
-        } else {
-          sendError(
-            res,
-            401,
-            ErrorCode.Unauthorized,
-            "This app is private: send its owner's token",
-            requestId,
-          );
-        }
-        return null;
-      }
-    }
     const clientIp = this.clientIps.resolve(req);
-    if (app.rateLimiter && this.refusedByRateLimit(app, req, res, clientIp, requestId)) return null;
     const rest = url.slice(nameEnd);
     const path = rest.length === 0 ? '/' : rest[0] === '?' ? `/${rest}` : rest;
+    const refused = this.refusal(app, req, clientIp);
+    if (refused) {
+      const exchange = new Exchange(this.deps, app, req, res, requestId, clientIp, path, []);
+      exchange.fail(refused.status, refused.code, refused.description, refused.headers);
+      return null;
+    }
     const viaProxy = this.clientIps.fromTrustedProxy(req);
     const headers = upstreamRequestHeaders(req.rawHeaders, {
       peerIp: peerAddress(req),
@@ -194,6 +190,13 @@ export class ForwardingHandler {
     });
     return { app, requestId, clientIp, path, headers };
   }
+}
+
+interface Refusal {
+  status: number;
+  code: ErrorCode;
+  description: string;
+  headers?: string[];
 }
 
 interface Admitted {

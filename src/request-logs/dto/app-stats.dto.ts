@@ -31,7 +31,7 @@ export class LatencySummaryDto {
   @ApiProperty({
     example: 0.0125,
     description:
-      'Share of requests answered 5xx, or (overall only) that no node answered; 0 when no requests',
+      'Share of requests answered 5xx, or (overall only) given up by the client (499) before any node answered; 0 when no requests',
   })
   error_rate: number;
 
