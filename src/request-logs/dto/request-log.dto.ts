@@ -65,7 +65,10 @@ export class RequestLogDto {
   })
   nodes_tried: string[];
 
-  @ApiProperty({ example: 0, description: 'Request body bytes received from the client' })
+  @ApiProperty({
+    example: 0,
+    description: 'Request body bytes received from the client by the time the answer ended',
+  })
   bytes_in: number;
 
   @ApiProperty({ example: 512, description: 'Response body bytes sent to the client' })
