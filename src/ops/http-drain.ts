@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { ForwardingHandler } from '../balancer/forwarding/forwarding-handler';
@@ -51,16 +52,17 @@ export class HttpDrain implements OnApplicationBootstrap, OnModuleDestroy {
       server.closeIdleConnections();
       await Promise.race([allClosed, sleep(Math.min(IDLE_SWEEP_MS, deadline - Date.now()))]);
     }
-    if (closed) return;
-    this.logger.warn(
-      `${this.connections.size} connections still open after SHUTDOWN_GRACE_MS (${this.config.shutdownGraceMs} ms): closing them`,
-    );
-    server.closeAllConnections();
-    for (const socket of this.connections) socket.destroy();
-    await allClosed;
-    // The server reports itself closed before its sockets' 'close' events have all run, and those are what
-    // end the requests cut here and record their log entries, which must come before the writer's flush.
-    while (this.connections.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (!closed) {
+      this.logger.warn(
+        `${this.connections.size} connections still open after SHUTDOWN_GRACE_MS (${this.config.shutdownGraceMs} ms): closing them`,
+      );
+      server.closeAllConnections();
+      for (const socket of this.connections) socket.destroy();
+      await allClosed;
+    }
+    // The server may report itself closed before its sockets' 'close' events have all run, and those end the
+    // requests cut here and record their log entries, which must come before the writer's flush.
+    await Promise.all([...this.connections].map((socket) => once(socket, 'close')));
   }
 
   private server(): Server | undefined {
