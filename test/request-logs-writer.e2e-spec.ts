@@ -13,8 +13,10 @@ import { LogBatch } from '../src/request-logs/log-batch';
 import { MongoRequestLogStore, RequestLogStore } from '../src/request-logs/request-log-store';
 import { RequestLogWriter } from '../src/request-logs/request-log-writer';
 import { RequestLogsService } from '../src/request-logs/request-logs.service';
-import { RequestLog } from '../src/request-logs/schemas/request-log.schema';
+import { RequestLogBucket } from '../src/request-logs/schemas/request-log.schema';
+import { decodeEntry } from '../src/request-logs/stored-entry';
 import { RequestStat } from '../src/request-logs/schemas/request-stat.schema';
+import { storedEntries, storedEntryCount } from './support/request-logs';
 import { startTestApp, TestApp } from './support/test-app';
 
 const DAY_MS = 86_400_000;
@@ -73,14 +75,14 @@ describe('Request-log writer against the real database', () => {
   let t: TestApp;
   let writer: RequestLogWriter;
   let service: RequestLogsService;
-  let logs: Model<RequestLog>;
+  let logs: Model<RequestLogBucket>;
   let stats: Model<RequestStat>;
 
   beforeAll(async () => {
     t = await startTestApp({ LOG_FLUSH_INTERVAL_MS: '50', LOG_BATCH_SIZE: '100' });
     writer = t.app.get(RequestLogWriter);
     service = t.app.get(RequestLogsService);
-    logs = t.app.get(getModelToken(RequestLog.name));
+    logs = t.app.get(getModelToken(RequestLogBucket.name));
     stats = t.app.get(getModelToken(RequestStat.name));
   });
   afterAll(async () => {
@@ -95,11 +97,11 @@ describe('Request-log writer against the real database', () => {
     entries.forEach((e) => writer.record(e));
     await until(
       'the timer to write 1000 entries',
-      async () => (await logs.countDocuments({ appId })) === 1000,
+      async () => (await storedEntryCount(logs, appId)) === 1000,
       10_000,
     );
     await writer.flush();
-    const stored = await logs.find({ appId }, { requestId: 1, _id: 0 }).lean();
+    const stored = await storedEntries(logs, appId);
     expect(new Set(stored.map((doc) => doc.requestId))).toEqual(
       new Set(entries.map((e) => e.requestId)),
     );
@@ -110,60 +112,76 @@ describe('Request-log writer against the real database', () => {
     expect(after.written + after.dropped + after.discarded + after.buffered).toBe(after.recorded);
   }, 20_000);
 
-  it('stores the documented fields', async () => {
+  it('stores a batch as one bucket per app, with the documented fields', async () => {
     const appId = newAppId();
+    const otherAppId = newAppId();
     const e = entry(appId, {
       endPoint: null,
       responseCode: 503,
       upstreamTimeMs: null,
       nodesTried: [],
+      date: new Date(Date.now() - 1000),
     });
+    const later = entry(appId, { path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 });
     writer.record(e);
+    writer.record(entry(otherAppId));
+    writer.record(later);
     await writer.flush();
-    const doc = await logs.findOne({ appId }).lean();
-    expect(doc).toMatchObject({
-      date: e.date,
+    const buckets = await logs.find({ appId }).lean();
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]).toEqual({
+      _id: expect.any(Types.ObjectId),
       appId,
+      first: e.date,
+      last: later.date,
+      entries: [expect.any(String), expect.any(String)],
+    });
+    expect(decodeEntry(buckets[0].entries[0])).toEqual({
+      date: e.date,
       method: 'GET',
       path: '/items',
+      endPoint: null,
       responseCode: 503,
       totalTimeMs: 3,
+      upstreamTimeMs: null,
       requestId: e.requestId,
       clientIp: '127.0.0.1',
       nodesTried: [],
       bytesIn: 0,
       bytesOut: 42,
     });
-    expect(doc).not.toHaveProperty('endPoint');
-    expect(doc).not.toHaveProperty('upstreamTimeMs');
+    expect(decodeEntry(buckets[0].entries[1])).toMatchObject({
+      path: '/caf\u00e9/\u{1F600}?',
+      totalTimeMs: 1.25,
+      endPoint: '127.0.0.1:9001',
+      nodesTried: ['127.0.0.1:9001'],
+    });
+    expect(await storedEntryCount(logs, otherAppId)).toBe(1);
     const indexes = await logs.collection.listIndexes().toArray();
     expect(indexes.map((index) => index.key)).toEqual(
-      expect.arrayContaining([{ appId: 1, date: -1, _id: -1 }]),
+      expect.arrayContaining([{ appId: 1, last: -1, _id: -1 }]),
     );
   });
 
-  it('stores the same documents as BSON bytes and through insertMany, and takes a batch twice', async () => {
-    const batchOf = (appId: string) => {
-      const batch = new LogBatch();
-      batch.append(entry(appId, { path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 }));
-      batch.append(entry(appId, { endPoint: null, upstreamTimeMs: null, nodesTried: [] }));
+  it('stores a batch inserted twice once', async () => {
+    const store = new MongoRequestLogStore(logs, stats);
+    const appIds = [newAppId(), newAppId()];
+    const batch = new LogBatch();
+    appIds.forEach((appId) => {
       batch.append(entry(appId, { bytesOut: 5_000_000_000, nodesTried: ['a:1', 'b:2'] }));
-      return batch;
-    };
-    const viaSequence = t.app.get(RequestLogStore);
-    const viaInsertMany = new MongoRequestLogStore(logs, stats, null);
-    for (const store of [viaSequence, viaInsertMany]) {
-      const appId = newAppId();
-      const batch = batchOf(appId);
-      await store.insertLogs(batch);
-      await store.insertLogs(batch);
-      const stored = await logs.find({ appId }).sort({ _id: 1 }).lean();
-      expect(stored).toEqual(batch.documents());
-      expect(stored[0]).toMatchObject({ path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 });
-      expect(stored[1]).toMatchObject({ nodesTried: [] });
-      expect(stored[1]).not.toHaveProperty('endPoint');
-      expect(stored[2]).toMatchObject({ bytesOut: 5_000_000_000, nodesTried: ['a:1', 'b:2'] });
-    }
+      batch.append(entry(appId));
+    });
+    await store.insertLogs(batch);
+    await store.insertLogs(batch);
+    const stored = await logs
+      .find({ appId: { $in: appIds } })
+      .sort({ _id: 1 })
+      .lean();
+    expect(stored).toEqual(batch.documents());
+    expect(decodeEntry(stored[0].entries[0])).toMatchObject({
+      bytesOut: 5_000_000_000,
+      nodesTried: ['a:1', 'b:2'],
+    });
   });
 
   it('keeps two entries that share a client-supplied request id', async () => {
@@ -171,7 +189,7 @@ describe('Request-log writer against the real database', () => {
     writer.record(entry(appId, { requestId: 'client-chosen-id' }));
     writer.record(entry(appId, { requestId: 'client-chosen-id' }));
     await writer.flush();
-    expect(await logs.countDocuments({ appId })).toBe(2);
+    expect(await storedEntryCount(logs, appId)).toBe(2);
   });
 
   it('does not duplicate a batch retried after its acknowledgement was lost, whole or in part', async () => {
@@ -188,7 +206,7 @@ describe('Request-log writer against the real database', () => {
       })
       .mockImplementationOnce(async (batch) => {
         attempts.push(idsOf(batch));
-        await logs.collection.insertMany(batch.documents().slice(0, 40)); // ...or only part of it
+        await logs.collection.insertMany(batch.documents().slice(0, 1)); // ...or only part of it
         throw new Error('simulated: connection reset half-way');
       })
       .mockImplementation(async (batch) => {
@@ -196,21 +214,23 @@ describe('Request-log writer against the real database', () => {
         return insert(batch);
       });
     try {
-      const appId = newAppId();
+      const appIds = [newAppId(), newAppId()];
       const before = writer.counters();
-      const entries = Array.from({ length: 250 }, () => entry(appId));
+      const entries = Array.from({ length: 250 }, (_, i) => entry(appIds[i % 2]));
       entries.forEach((e) => writer.record(e));
       await flushed(writer);
-      expect(await logs.countDocuments({ appId })).toBe(250);
-      const ids = (await logs.find({ appId }, { _id: 1 }).lean()).map((doc) => String(doc._id));
-      expect(new Set(ids).size).toBe(250);
+      const stored = [
+        ...(await storedEntries(logs, appIds[0])),
+        ...(await storedEntries(logs, appIds[1])),
+      ];
+      expect(stored.map((e) => e.requestId).sort()).toEqual(entries.map((e) => e.requestId).sort());
       expect(attempts.length).toBeGreaterThanOrEqual(5); // 3 batches + 2 retries
       expect(attempts[1]).toEqual(attempts[0]);
       const after = writer.counters();
       expect(after.written - before.written).toBe(250);
       expect(after.buffered).toBe(0);
       // each entry is counted once in the rollups too: the retried batch's rollups were applied once
-      const overall = await stats.find({ appId, node: '' }).lean();
+      const overall = await stats.find({ appId: { $in: appIds }, node: '' }).lean();
       expect(overall.reduce((sum, row) => sum + row.requests, 0)).toBe(250);
     } finally {
       spy.mockRestore();
@@ -248,8 +268,28 @@ describe('Request-log writer against the real database', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(new Set(seen)).toEqual(new Set(initial.map((e) => e.requestId)));
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
-    expect(await logs.countDocuments({ appId })).toBe(300 + pages * 11);
+    expect(await storedEntryCount(logs, appId)).toBe(300 + pages * 11);
   }, 30_000);
+
+  it('pages in date order through buckets that overlap in time, as two gateways write them', async () => {
+    const store = new MongoRequestLogStore(logs, stats);
+    const appId = newAppId();
+    const base = Date.now() - 60_000;
+    const gateways = [new LogBatch(), new LogBatch()];
+    const made = Array.from({ length: 40 }, (_, i) => entry(appId, { date: new Date(base + i) }));
+    made.forEach((e, i) => gateways[i % 3 === 0 ? 0 : 1].append(e));
+    await Promise.all(gateways.map((batch) => store.insertLogs(batch)));
+    for (const limit of [1, 3, 7, 40]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await service.page(appId, { limit, cursor: cursor ?? undefined });
+        seen.push(...page.logs.map((log) => log.request_id));
+        cursor = page.next_cursor;
+      } while (cursor);
+      expect(seen).toEqual(made.map((e) => e.requestId).reverse());
+    }
+  });
 
   it('filters by status class, method, literal path prefix and time range', async () => {
     const appId = newAppId();
@@ -347,7 +387,7 @@ describe('Request-log writer against the real database', () => {
     });
   });
 
-  it('sweeps entries and rollups older than the retention period, and keeps recent ones', async () => {
+  it('sweeps log buckets and rollups older than the retention period, and keeps recent ones', async () => {
     const retention = t.app.get(RequestLogRetention);
     const connection = t.app.get<Connection>(getConnectionToken());
     const buildInfo = await connection.db!.admin().command({ buildInfo: 1 });
@@ -364,13 +404,15 @@ describe('Request-log writer against the real database', () => {
     const recent = [0.99, 0.5, 0].map((days) =>
       entry(appId, { date: new Date(now - days * DAY_MS) }),
     );
-    [...old, ...recent].forEach((e) => writer.record(e));
+    old.forEach((e) => writer.record(e));
     await writer.flush();
-    expect(await logs.countDocuments({ appId })).toBe(6);
+    recent.forEach((e) => writer.record(e));
+    await writer.flush();
+    expect(await storedEntryCount(logs, appId)).toBe(6);
 
     const removed = await retention.sweep(new Date(now));
-    expect(removed.logs).toBeGreaterThanOrEqual(3);
-    const left = await logs.find({ appId }, { requestId: 1 }).lean();
+    expect(removed.logs).toBeGreaterThanOrEqual(1);
+    const left = await storedEntries(logs, appId);
     expect(left.map((doc) => doc.requestId).sort()).toEqual(recent.map((e) => e.requestId).sort());
     const minutes = (await stats.find({ appId, node: '' }).lean()).map((row) =>
       row.minute.getTime(),
@@ -390,9 +432,9 @@ describe('Request-log writer against the real database', () => {
     await service.deleteForApp(appId);
     writer.record(entry(appId)); // a request that was in flight during the deletion
     await writer.flush();
-    expect(await logs.countDocuments({ appId })).toBe(0);
+    expect(await storedEntryCount(logs, appId)).toBe(0);
     expect(await stats.countDocuments({ appId })).toBe(0);
-    expect(await logs.countDocuments({ appId: keptAppId })).toBe(1);
+    expect(await storedEntryCount(logs, keptAppId)).toBe(1);
     const after = writer.counters();
     expect(after.discarded - before.discarded).toBe(6);
     expect(after.written + after.dropped + after.discarded + after.buffered).toBe(after.recorded);
@@ -427,7 +469,7 @@ describe('Request-log writer through a database outage', () => {
   it('keeps recording while the database is down and writes everything, once, when it is back', async () => {
     const app = (t as TestApp).app;
     const writer = app.get(RequestLogWriter);
-    const logs = app.get<Model<RequestLog>>(getModelToken(RequestLog.name));
+    const logs = app.get<Model<RequestLogBucket>>(getModelToken(RequestLogBucket.name));
     const appId = newAppId();
     const port = Number(new URL((database as EmbeddedServer).uri).port);
 
@@ -457,7 +499,7 @@ describe('Request-log writer through a database outage', () => {
     expect(counters.recorded).toBeGreaterThan(2000);
     expect(counters.dropped).toBe(0);
     expect(counters.written + counters.dropped).toBe(counters.recorded);
-    expect(await logs.countDocuments({ appId })).toBe(counters.recorded);
+    expect(await storedEntryCount(logs, appId)).toBe(counters.recorded);
     expect(writer.failing).toBe(false);
   }, 55_000);
 });

@@ -1,129 +1,90 @@
-import { mongo } from 'mongoose';
-import { BsonWriter } from './bson-writer';
+import { Types } from 'mongoose';
 import { RequestLogEntry } from './request-log-entry';
 import { RollupAccumulator } from './rollups';
-import { RequestLog } from './schemas/request-log.schema';
+import { RequestLogBucket } from './schemas/request-log.schema';
+import { encodeEntry } from './stored-entry';
+
+/** What a bucket document adds to its entries, roughly, for the batch's byte count. */
+const BUCKET_OVERHEAD_BYTES = 100;
+/** An entry's string header and array index in BSON. */
+const ENTRY_OVERHEAD_BYTES = 12;
+
+interface OpenBucket {
+  readonly id: Types.ObjectId;
+  readonly lines: string[];
+  bytes: number;
+  first: number;
+  last: number;
+}
 
 /**
- * Request-log entries already encoded as the BSON documents to insert, one after the other, plus what the
- * writer needs without decoding them: each entry's app (to leave out apps deleted meanwhile) and the
- * per-minute rollups of the batch. An entry is encoded when it is recorded and its `_id` is fixed then, so
- * a batch that is sent again after a lost acknowledgement cannot store an entry twice; holding bytes rather
- * than objects keeps buffered entries out of the garbage collector's way.
+ * Request-log entries waiting to be written, already encoded into the buckets they will be stored in (one per
+ * app), plus the per-minute rollups of the batch. A bucket's `_id` is fixed when it is started, so a batch
+ * sent again after a lost acknowledgement cannot store an entry twice; each entry is held as one string, which
+ * keeps buffered entries cheap for the garbage collector.
  */
 export class LogBatch {
-  private readonly writer: BsonWriter;
-  private readonly appIds: string[] = [];
-  private readonly ends: number[] = [];
+  private readonly buckets = new Map<string, OpenBucket>();
+  private entryCount = 0;
+  private byteCount = 0;
 
-  /** `initial`: the capacity of a new buffer, or a buffer to reuse (from recycle()). */
-  constructor(
-    initial?: number | Buffer,
-    readonly rollups = new RollupAccumulator(),
-  ) {
-    this.writer = new BsonWriter(initial);
-  }
+  constructor(readonly rollups = new RollupAccumulator()) {}
 
   get count(): number {
-    return this.appIds.length;
+    return this.entryCount;
   }
 
+  get documentCount(): number {
+    return this.buckets.size;
+  }
+
+  /** About the size of the batch's documents in BSON. */
   get byteLength(): number {
-    return this.writer.length;
+    return this.byteCount;
   }
 
-  /** The batch's buffer, for a later batch to write into; this batch is left empty. */
-  recycle(): Buffer {
-    this.appIds.length = 0;
-    this.ends.length = 0;
-    return this.writer.detach();
-  }
-
-  /** The documents, back to back: the payload of an OP_MSG document sequence. */
-  bytes(): Buffer {
-    return this.writer.bytes();
-  }
-
-  /**
-   * Encodes one entry in the stored shape of RequestLog, with sane values for fields of the wrong type. If
-   * reading the entry throws, nothing of it is kept and the error is passed on.
-   */
+  /** Adds one entry. If reading the entry throws, nothing of it is kept and the error is passed on. */
   append(entry: RequestLogEntry): void {
-    const start = this.writer.length;
-    try {
-      const w = this.writer;
-      const date = validDate(entry.date);
-      const appId = String(entry.appId);
-      const endPoint = entry.endPoint ? String(entry.endPoint) : null;
-      const responseCode = finite(entry.responseCode);
-      const totalTimeMs = finite(entry.totalTimeMs);
-      const nodesTried: unknown = entry.nodesTried;
-      w.startDocument();
-      w.objectId('_id');
-      w.date('date', date);
-      w.string('appId', appId);
-      w.string('method', String(entry.method));
-      w.string('path', String(entry.path));
-      if (endPoint !== null) w.string('endPoint', endPoint);
-      w.number('responseCode', responseCode);
-      w.number('totalTimeMs', totalTimeMs);
-      if (entry.upstreamTimeMs != null) w.number('upstreamTimeMs', finite(entry.upstreamTimeMs));
-      w.string('requestId', String(entry.requestId));
-      w.string('clientIp', String(entry.clientIp));
-      if (!onlyNode(nodesTried, endPoint)) {
-        w.stringArray('nodesTried', Array.isArray(nodesTried) ? nodesTried.map(String) : []);
-      }
-      w.number('bytesIn', finite(entry.bytesIn));
-      w.number('bytesOut', finite(entry.bytesOut));
-      w.endDocument();
-      this.rollups.add(appId, date, endPoint, responseCode, totalTimeMs);
-      this.appIds.push(appId);
-      this.ends.push(w.length);
-    } catch (error) {
-      this.writer.truncate(start);
-      throw error;
+    const encoded = encodeEntry(entry);
+    const { line, dateMs } = encoded;
+    const appId = String(entry.appId);
+    let bucket = this.buckets.get(appId);
+    if (!bucket) {
+      const bytes = BUCKET_OVERHEAD_BYTES + appId.length;
+      bucket = { id: new Types.ObjectId(), lines: [], bytes, first: dateMs, last: dateMs };
+      this.buckets.set(appId, bucket);
+      this.byteCount += bytes;
     }
+    bucket.lines.push(line);
+    bucket.bytes += line.length + ENTRY_OVERHEAD_BYTES;
+    this.byteCount += line.length + ENTRY_OVERHEAD_BYTES;
+    if (dateMs < bucket.first) bucket.first = dateMs;
+    if (dateMs > bucket.last) bucket.last = dateMs;
+    this.entryCount++;
+    this.rollups.add(appId, dateMs, encoded.endPoint, encoded.responseCode, encoded.totalTimeMs);
   }
 
   /** This batch without the entries of the given apps (itself when it has none of them). */
   without(appIds: ReadonlyMap<string, unknown>): LogBatch {
-    if (appIds.size === 0 || !this.appIds.some((appId) => appIds.has(appId))) return this;
-    const kept = new LogBatch(this.byteLength, this.rollups);
-    const all = this.writer.bytes();
-    let start = 0;
-    this.appIds.forEach((appId, i) => {
-      const end = this.ends[i];
-      if (!appIds.has(appId)) {
-        kept.writer.raw(all.subarray(start, end));
-        kept.appIds.push(appId);
-        kept.ends.push(kept.writer.length);
-      }
-      start = end;
-    });
+    if (![...this.buckets.keys()].some((appId) => appIds.has(appId))) return this;
+    const kept = new LogBatch(this.rollups);
+    for (const [appId, bucket] of this.buckets) {
+      if (appIds.has(appId)) continue;
+      kept.buckets.set(appId, bucket);
+      kept.entryCount += bucket.lines.length;
+      kept.byteCount += bucket.bytes;
+    }
     return kept;
   }
 
-  /** The entries decoded, as stored. */
-  documents(): RequestLog[] {
-    const all = this.writer.bytes();
-    let start = 0;
-    return this.ends.map((end) => {
-      const document = mongo.BSON.deserialize(all.subarray(start, end)) as RequestLog;
-      start = end;
-      return document;
-    });
+  /** The bucket documents to insert; the same ones every time. */
+  documents(): RequestLogBucket[] {
+    return [...this.buckets].map(([appId, bucket]) => ({
+      _id: bucket.id,
+      appId,
+      first: new Date(bucket.first),
+      last: new Date(bucket.last),
+      entries: bucket.lines,
+    }));
   }
-}
-
-function onlyNode(nodesTried: unknown, endPoint: string | null): boolean {
-  return Array.isArray(nodesTried) && nodesTried.length === 1 && nodesTried[0] === endPoint;
-}
-
-function validDate(value: unknown): number {
-  const ms = value instanceof Date ? value.getTime() : NaN;
-  return Number.isNaN(ms) ? Date.now() : ms;
-}
-
-function finite(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

@@ -1,78 +1,147 @@
-import { Types } from 'mongoose';
 import { ApiError } from '../common/api-error';
-import { buildLogFilter, escapeRegex, toLogDto } from './log-query';
+import {
+  buildBucketFilter,
+  buildEntryFilter,
+  comparePositions,
+  decodeLogCursor,
+  encodeLogCursor,
+  LogPosition,
+  PlacedEntry,
+  toLogDto,
+} from './log-query';
+import { StoredEntry } from './stored-entry';
 
-describe('buildLogFilter', () => {
-  it('filters by app only when no filter is given', () => {
-    expect(buildLogFilter('app1', {})).toEqual({ appId: 'app1' });
+const BUCKET_A = '65f000000000000000000001';
+const BUCKET_B = '65f000000000000000000002';
+
+function stored(overrides: Partial<StoredEntry> = {}): StoredEntry {
+  return {
+    date: new Date('2026-01-01T10:00:00.123Z'),
+    method: 'GET',
+    path: '/x',
+    endPoint: null,
+    responseCode: 503,
+    totalTimeMs: 1.5,
+    upstreamTimeMs: null,
+    requestId: 'r1',
+    clientIp: '127.0.0.1',
+    nodesTried: [],
+    bytesIn: 0,
+    bytesOut: 120,
+    ...overrides,
+  };
+}
+
+function placed(
+  overrides: Partial<StoredEntry> = {},
+  position?: Partial<LogPosition>,
+): PlacedEntry {
+  const entry = stored(overrides);
+  return {
+    entry,
+    position: { dateMs: entry.date.getTime(), bucket: BUCKET_A, index: 0, ...position },
+  };
+}
+
+describe('comparePositions', () => {
+  it('orders by date, then bucket, then index, newest first', () => {
+    const order: LogPosition[] = [
+      { dateMs: 2, bucket: BUCKET_A, index: 0 },
+      { dateMs: 1, bucket: BUCKET_B, index: 0 },
+      { dateMs: 1, bucket: BUCKET_A, index: 5 },
+      { dateMs: 1, bucket: BUCKET_A, index: 4 },
+    ];
+    expect([...order].reverse().sort(comparePositions)).toEqual(order);
+    expect(comparePositions(order[1], order[1])).toBe(0);
+  });
+});
+
+describe('log cursors', () => {
+  it('give back the position they were made from', () => {
+    const position = { dateMs: 1767261600123, bucket: BUCKET_B, index: 17 };
+    expect(decodeLogCursor(encodeLogCursor(position))).toEqual(position);
   });
 
-  it('maps a status class to a response code range', () => {
-    expect(buildLogFilter('a', { status: '2xx' }).responseCode).toEqual({ $gte: 200, $lt: 300 });
-    expect(buildLogFilter('a', { status: '5xx' }).responseCode).toEqual({ $gte: 500, $lt: 600 });
+  it('refuse anything else with 400 "01"', () => {
+    const encode = (text: string) => Buffer.from(text).toString('base64url');
+    for (const cursor of [
+      'garbage',
+      encode(`1.${BUCKET_A}`),
+      encode(`x.${BUCKET_A}.1`),
+      encode(`1.${BUCKET_A.slice(1)}.1`),
+      encode(`1.${BUCKET_A}.-1`),
+      encode(`1.${BUCKET_A}.1.2`),
+      encode(`1e20.${BUCKET_A}.1`),
+    ]) {
+      expect(() => decodeLogCursor(cursor)).toThrow(ApiError);
+    }
+  });
+});
+
+describe('buildBucketFilter', () => {
+  it('asks for the app’s buckets only when no filter is given', () => {
+    expect(buildBucketFilter('app1', {})).toEqual({ appId: 'app1' });
   });
 
-  it('matches the method case-insensitively by storing and querying upper case', () => {
-    expect(buildLogFilter('a', { method: 'post' }).method).toBe('POST');
+  it('asks for the buckets that overlap the time range and hold entries not newer than the cursor', () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const to = new Date('2026-01-02T00:00:00Z');
+    expect(
+      buildBucketFilter(
+        'a',
+        { from: from.toISOString(), to },
+        { dateMs: 5, bucket: BUCKET_A, index: 0 },
+      ),
+    ).toEqual({ appId: 'a', first: { $lt: to, $lte: new Date(5) }, last: { $gte: from } });
+    expect(() => buildBucketFilter('a', { to: 'not a date' })).toThrow(ApiError);
+  });
+});
+
+describe('buildEntryFilter', () => {
+  it('keeps a status class', () => {
+    const accepts = buildEntryFilter({ status: '5xx' });
+    expect(accepts(placed({ responseCode: 500 }))).toBe(true);
+    expect(accepts(placed({ responseCode: 599 }))).toBe(true);
+    expect(accepts(placed({ responseCode: 499 }))).toBe(false);
+    expect(accepts(placed({ responseCode: 600 }))).toBe(false);
   });
 
-  it('anchors the path prefix and takes it literally', () => {
-    const filter = buildLogFilter('a', { path_prefix: '/v1.0/(a|b)*?+[x]{2}$^\\' });
-    const pattern = (filter.path as { $regex: string }).$regex;
-    const regex = new RegExp(pattern);
-    expect(regex.test('/v1.0/(a|b)*?+[x]{2}$^\\/rest')).toBe(true);
-    expect(regex.test('/v1x0/(a|b)*?+[x]{2}$^\\')).toBe(false);
-    expect(regex.test('/other/v1.0/(a|b)*?+[x]{2}$^\\')).toBe(false);
-    expect(new RegExp(`^${escapeRegex('.*')}`).test('/anything')).toBe(false);
+  it('matches the method case-insensitively and the path prefix literally', () => {
+    expect(buildEntryFilter({ method: 'post' })(placed({ method: 'POST' }))).toBe(true);
+    expect(buildEntryFilter({ method: 'post' })(placed({ method: 'GET' }))).toBe(false);
+    const prefix = buildEntryFilter({ path_prefix: '/v1.0/(a|b)*' });
+    expect(prefix(placed({ path: '/v1.0/(a|b)*/rest' }))).toBe(true);
+    expect(prefix(placed({ path: '/v1x0/(a|b)*' }))).toBe(false);
+    expect(prefix(placed({ path: '/other/v1.0/(a|b)*' }))).toBe(false);
   });
 
   it('takes from as inclusive and to as exclusive', () => {
-    const filter = buildLogFilter('a', {
+    const accepts = buildEntryFilter({
       from: '2026-01-01T00:00:00Z',
       to: new Date('2026-01-02T00:00:00Z'),
     });
-    expect(filter.date).toEqual({
-      $gte: new Date('2026-01-01T00:00:00Z'),
-      $lt: new Date('2026-01-02T00:00:00Z'),
-    });
-    expect(() => buildLogFilter('a', { from: 'not a date' })).toThrow(ApiError);
+    expect(accepts(placed({ date: new Date('2026-01-01T00:00:00Z') }))).toBe(true);
+    expect(accepts(placed({ date: new Date('2026-01-02T00:00:00Z') }))).toBe(false);
+    expect(accepts(placed({ date: new Date('2025-12-31T23:59:59.999Z') }))).toBe(false);
+    expect(() => buildEntryFilter({ from: 'not a date' })).toThrow(ApiError);
   });
 
-  it('adds the cursor position as (date, _id) strictly older than the last entry seen', () => {
-    const position = { date: new Date('2026-01-01T00:00:00Z'), id: new Types.ObjectId() };
-    const filter = buildLogFilter('a', { method: 'GET' }, position);
-    expect(filter).toEqual({
-      appId: 'a',
-      method: 'GET',
-      $and: [
-        {
-          $or: [
-            { date: { $lt: position.date } },
-            { date: position.date, _id: { $lt: position.id } },
-          ],
-        },
-      ],
-    });
+  it('keeps only entries strictly after the cursor in the newest-first order', () => {
+    const cursor = { dateMs: 1000, bucket: BUCKET_A, index: 3 };
+    const accepts = buildEntryFilter({}, cursor);
+    const at = (position: LogPosition) =>
+      accepts(placed({ date: new Date(position.dateMs) }, position));
+    expect(at({ dateMs: 999, bucket: BUCKET_B, index: 9 })).toBe(true);
+    expect(at({ dateMs: 1000, bucket: BUCKET_A, index: 2 })).toBe(true);
+    expect(at(cursor)).toBe(false);
+    expect(at({ dateMs: 1000, bucket: BUCKET_B, index: 0 })).toBe(false);
+    expect(at({ dateMs: 1001, bucket: BUCKET_A, index: 0 })).toBe(false);
   });
 });
 
 describe('toLogDto', () => {
-  it('renames the fields to the API names and dates to ISO 8601', () => {
-    expect(
-      toLogDto({
-        date: new Date('2026-01-01T10:00:00.123Z'),
-        appId: 'a',
-        method: 'GET',
-        path: '/x',
-        responseCode: 503,
-        totalTimeMs: 1.5,
-        requestId: 'r1',
-        clientIp: '127.0.0.1',
-        nodesTried: [],
-        bytesIn: 0,
-        bytesOut: 120,
-      }),
-    ).toEqual({
+  it('renames the fields to the API names, dates to ISO 8601, and counts the attempts', () => {
+    expect(toLogDto(stored())).toEqual({
       date: '2026-01-01T10:00:00.123Z',
       method: 'GET',
       path: '/x',
@@ -87,29 +156,10 @@ describe('toLogDto', () => {
       bytes_in: 0,
       bytes_out: 120,
     });
-  });
-
-  it('gives the nodes tried and attempts that a stored entry implies', () => {
-    const stored = {
-      date: new Date('2026-01-01T10:00:00.123Z'),
-      appId: 'a',
-      method: 'GET',
-      path: '/x',
-      responseCode: 200,
-      totalTimeMs: 1.5,
-      requestId: 'r1',
-      clientIp: '127.0.0.1',
-      bytesIn: 0,
-      bytesOut: 120,
-    };
-    expect(toLogDto({ ...stored, endPoint: 'n1:80', upstreamTimeMs: 1 })).toMatchObject({
-      end_point: 'n1:80',
-      upstream_time_ms: 1,
-      attempts: 1,
-      nodes_tried: ['n1:80'],
+    expect(toLogDto(stored({ endPoint: 'n2:80', nodesTried: ['n1:80', 'n2:80'] }))).toMatchObject({
+      end_point: 'n2:80',
+      attempts: 2,
+      nodes_tried: ['n1:80', 'n2:80'],
     });
-    expect(
-      toLogDto({ ...stored, endPoint: 'n2:80', nodesTried: ['n1:80', 'n2:80'] }),
-    ).toMatchObject({ attempts: 2, nodes_tried: ['n1:80', 'n2:80'] });
   });
 });

@@ -1,8 +1,7 @@
 import { ApiError } from '../common/api-error';
-import { CursorPosition, olderThan } from '../common/cursor';
 import { RequestLogDto } from './dto/request-log.dto';
 import { StatusClass } from './dto/request-logs-query.dto';
-import { RequestLog } from './schemas/request-log.schema';
+import { StoredEntry } from './stored-entry';
 
 /** The filters of a log page; RequestLogsQueryDto satisfies it. */
 export interface RequestLogFilters {
@@ -13,29 +12,89 @@ export interface RequestLogFilters {
   to?: string | Date;
 }
 
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Where an entry stands in the newest-first order of an app's log: its date, then its bucket's `_id`, then its
+ * index in the bucket, all descending. Total, and fixed once the entry is stored.
+ */
+export interface LogPosition {
+  dateMs: number;
+  bucket: string;
+  index: number;
 }
 
-/** The MongoDB filter of a page: one app, the optional filters, and the cursor position. */
-export function buildLogFilter(
+/** A stored entry with its position. */
+export interface PlacedEntry {
+  entry: StoredEntry;
+  position: LogPosition;
+}
+
+/** Negative when `a` comes first (is newer), positive when `b` does. */
+export function comparePositions(a: LogPosition, b: LogPosition): number {
+  if (a.dateMs !== b.dateMs) return b.dateMs - a.dateMs;
+  if (a.bucket !== b.bucket) return a.bucket < b.bucket ? 1 : -1;
+  return b.index - a.index;
+}
+
+export function encodeLogCursor(position: LogPosition): string {
+  return Buffer.from(`${position.dateMs}.${position.bucket}.${position.index}`).toString(
+    'base64url',
+  );
+}
+
+/** Throws ApiError 400 "01" for a cursor encodeLogCursor() did not return. */
+export function decodeLogCursor(cursor: string): LogPosition {
+  const [millis, bucket, index, ...rest] = Buffer.from(cursor, 'base64url').toString().split('.');
+  const dateMs = Number(millis);
+  const position = Number(index);
+  if (
+    rest.length > 0 ||
+    !/^-?\d+$/.test(millis ?? '') ||
+    Number.isNaN(new Date(dateMs).getTime()) ||
+    !/^[0-9a-f]{24}$/.test(bucket ?? '') ||
+    !/^\d+$/.test(index ?? '') ||
+    !Number.isSafeInteger(position)
+  ) {
+    throw ApiError.badPayload('cursor is not a cursor this API returned');
+  }
+  return { dateMs, bucket, index: position };
+}
+
+/**
+ * The MongoDB filter of the buckets that can hold entries of a page: the app's, overlapping the time range,
+ * and not all newer than the cursor.
+ */
+export function buildBucketFilter(
   appId: string,
   filters: RequestLogFilters,
-  after?: CursorPosition,
+  after?: LogPosition,
 ): Record<string, unknown> {
   const filter: Record<string, unknown> = { appId };
-  if (filters.status) {
-    const hundreds = Number(filters.status[0]) * 100;
-    filter.responseCode = { $gte: hundreds, $lt: hundreds + 100 };
-  }
-  if (filters.method) filter.method = filters.method.toUpperCase();
-  if (filters.path_prefix) filter.path = { $regex: `^${escapeRegex(filters.path_prefix)}` };
-  const date: Record<string, Date> = {};
-  if (filters.from !== undefined) date.$gte = toDate(filters.from, 'from');
-  if (filters.to !== undefined) date.$lt = toDate(filters.to, 'to');
-  if (Object.keys(date).length > 0) filter.date = date;
-  if (after) filter.$and = [olderThan(after)];
+  const first: Record<string, Date> = {};
+  if (filters.to !== undefined) first.$lt = toDate(filters.to, 'to');
+  if (after) first.$lte = new Date(after.dateMs);
+  if (Object.keys(first).length > 0) filter.first = first;
+  if (filters.from !== undefined) filter.last = { $gte: toDate(filters.from, 'from') };
   return filter;
+}
+
+/** Whether an entry passes the page's filters and comes after the cursor. Throws ApiError 400 for bad dates. */
+export function buildEntryFilter(
+  filters: RequestLogFilters,
+  after?: LogPosition,
+): (placed: PlacedEntry) => boolean {
+  const hundreds = filters.status ? Number(filters.status[0]) * 100 : undefined;
+  const method = filters.method?.toUpperCase();
+  const prefix = filters.path_prefix;
+  const from = filters.from === undefined ? undefined : toDate(filters.from, 'from').getTime();
+  const to = filters.to === undefined ? undefined : toDate(filters.to, 'to').getTime();
+  return ({ entry, position }) =>
+    (hundreds === undefined ||
+      (entry.responseCode >= hundreds && entry.responseCode < hundreds + 100)) &&
+    (method === undefined || entry.method === method) &&
+    (!prefix || entry.path.startsWith(prefix)) &&
+    (from === undefined || position.dateMs >= from) &&
+    (to === undefined || position.dateMs < to) &&
+    (after === undefined || comparePositions(position, after) > 0);
 }
 
 function toDate(value: string | Date, field: string): Date {
@@ -45,21 +104,20 @@ function toDate(value: string | Date, field: string): Date {
   return date;
 }
 
-export function toLogDto(doc: Omit<RequestLog, '_id'>): RequestLogDto {
-  const nodesTried = doc.nodesTried ?? (doc.endPoint ? [doc.endPoint] : []);
+export function toLogDto(entry: StoredEntry): RequestLogDto {
   return {
-    date: doc.date.toISOString(),
-    method: doc.method,
-    path: doc.path,
-    end_point: doc.endPoint ?? null,
-    response_code: doc.responseCode,
-    total_time_ms: doc.totalTimeMs,
-    upstream_time_ms: doc.upstreamTimeMs ?? null,
-    request_id: doc.requestId,
-    client_ip: doc.clientIp,
-    attempts: nodesTried.length,
-    nodes_tried: nodesTried,
-    bytes_in: doc.bytesIn,
-    bytes_out: doc.bytesOut,
+    date: entry.date.toISOString(),
+    method: entry.method,
+    path: entry.path,
+    end_point: entry.endPoint,
+    response_code: entry.responseCode,
+    total_time_ms: entry.totalTimeMs,
+    upstream_time_ms: entry.upstreamTimeMs,
+    request_id: entry.requestId,
+    client_ip: entry.clientIp,
+    attempts: entry.nodesTried.length,
+    nodes_tried: entry.nodesTried,
+    bytes_in: entry.bytesIn,
+    bytes_out: entry.bytesOut,
   };
 }

@@ -3,7 +3,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { Model } from 'mongoose';
 import { loadConfig } from '../config/app-config';
 import { RequestLogRetention } from './request-log-retention';
-import { RequestLog } from './schemas/request-log.schema';
+import { RequestLogBucket } from './schemas/request-log.schema';
 import { RequestStat } from './schemas/request-stat.schema';
 
 const DAY_S = 86_400;
@@ -35,7 +35,7 @@ function makeRetention(server: FakeServer, days = 1): RequestLogRetention {
   });
   return new RequestLogRetention(
     config,
-    fakeModel(server, 'request_logs') as unknown as Model<RequestLog>,
+    fakeModel(server, 'request_logs') as unknown as Model<RequestLogBucket>,
     fakeModel(server, 'request_stats') as unknown as Model<RequestStat>,
   );
 }
@@ -46,7 +46,7 @@ function ttlIndexes(field: (name: string) => string, seconds: number) {
     { key: { [field(name)]: 1 }, name: `${field(name)}_ttl`, expireAfterSeconds: seconds },
   ];
 }
-const fieldOf = (name: string) => (name === 'request_logs' ? 'date' : 'minute');
+const fieldOf = (name: string) => (name === 'request_logs' ? 'last' : 'minute');
 
 function server(overrides: Partial<FakeServer> = {}): FakeServer {
   return {
@@ -66,8 +66,8 @@ describe('RequestLogRetention', () => {
     const s = server();
     expect(await makeRetention(s).mode()).toBe('ttl');
     expect(s.createIndex).toHaveBeenCalledWith(
-      { date: 1 },
-      { name: 'date_ttl', expireAfterSeconds: DAY_S },
+      { last: 1 },
+      { name: 'last_ttl', expireAfterSeconds: DAY_S },
     );
     expect(s.createIndex).toHaveBeenCalledWith(
       { minute: 1 },
@@ -106,7 +106,7 @@ describe('RequestLogRetention', () => {
     expect(await makeRetention(s, 2).mode()).toBe('ttl');
     expect(s.command).toHaveBeenCalledWith({
       collMod: 'request_logs',
-      index: { keyPattern: { date: 1 }, expireAfterSeconds: 2 * DAY_S },
+      index: { keyPattern: { last: 1 }, expireAfterSeconds: 2 * DAY_S },
     });
   });
 
@@ -120,12 +120,12 @@ describe('RequestLogRetention', () => {
     expect(s.createIndex).toHaveBeenCalledTimes(2); // once per collection: the answer is cached until retried
   });
 
-  it('sweeps logs by date and rollups by minute before the cutoff', async () => {
+  it('sweeps log buckets by their newest entry and rollups by minute before the cutoff', async () => {
     const s = server({ deleteMany: jest.fn().mockResolvedValue({ deletedCount: 2 }) });
     const now = new Date('2026-01-03T00:00:00Z');
     expect(await makeRetention(s).sweep(now)).toEqual({ logs: 2, stats: 2 });
     const cutoff = new Date('2026-01-02T00:00:00Z');
-    expect(s.deleteMany).toHaveBeenCalledWith('request_logs', { date: { $lt: cutoff } });
+    expect(s.deleteMany).toHaveBeenCalledWith('request_logs', { last: { $lt: cutoff } });
     expect(s.deleteMany).toHaveBeenCalledWith('request_stats', { minute: { $lt: cutoff } });
   });
 });

@@ -1,8 +1,13 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { AppConfig } from '../config/app-config';
-import { RequestLog } from './schemas/request-log.schema';
+import { RequestLogBucket } from './schemas/request-log.schema';
 import { RequestStat } from './schemas/request-stat.schema';
 
 export type RetentionMode = 'ttl' | 'sweep';
@@ -18,8 +23,8 @@ interface IndexInfo {
 /**
  * Keeps request logs and rollups for LOG_RETENTION_DAYS.
  *
- * Where the server supports TTL indexes (MongoDB), a TTL index on `date` (logs) and `minute` (rollups) does
- * the work. Support is detected, not assumed: the index is created with `expireAfterSeconds`, then
+ * Where the server supports TTL indexes (MongoDB), a TTL index on `last` (log buckets) and `minute` (rollups)
+ * does the work; a bucket goes when its newest entry is that old. Support is detected, not assumed: the index is created with `expireAfterSeconds`, then
  * `listIndexes` must report it with that value. FerretDB 1.x refuses the option ("NotImplemented"); there, and
  * whenever the answer is not a clear yes, a sweep deletes expired documents at start and every minute. When
  * the check could not reach the database, it is tried again before each sweep.
@@ -35,7 +40,7 @@ export class RequestLogRetention implements OnApplicationBootstrap, BeforeApplic
 
   constructor(
     config: AppConfig,
-    @InjectModel(RequestLog.name) private readonly logs: Model<RequestLog>,
+    @InjectModel(RequestLogBucket.name) private readonly logs: Model<RequestLogBucket>,
     @InjectModel(RequestStat.name) private readonly stats: Model<RequestStat>,
   ) {
     this.retentionSeconds = config.logRetentionDays * 86_400;
@@ -85,7 +90,7 @@ export class RequestLogRetention implements OnApplicationBootstrap, BeforeApplic
   async sweep(now: Date = new Date()): Promise<{ logs: number; stats: number }> {
     const cutoff = new Date(now.getTime() - this.retentionSeconds * 1000);
     const [logs, stats] = await Promise.all([
-      this.logs.deleteMany({ date: { $lt: cutoff } }),
+      this.logs.deleteMany({ last: { $lt: cutoff } }),
       this.stats.deleteMany({ minute: { $lt: cutoff } }),
     ]);
     return { logs: logs.deletedCount, stats: stats.deletedCount };
@@ -110,7 +115,7 @@ export class RequestLogRetention implements OnApplicationBootstrap, BeforeApplic
 
   private async detect(): Promise<RetentionMode> {
     const [logs, stats] = await Promise.all([
-      this.ensureTtlIndex(this.logs, 'date'),
+      this.ensureTtlIndex(this.logs, 'last'),
       this.ensureTtlIndex(this.stats, 'minute'),
     ]);
     return logs && stats ? 'ttl' : 'sweep';
@@ -121,7 +126,7 @@ export class RequestLogRetention implements OnApplicationBootstrap, BeforeApplic
    * expireAfterSeconds. A refusal of the option is a "no"; an unreachable database rejects.
    */
   private async ensureTtlIndex(
-    model: Model<RequestLog> | Model<RequestStat>,
+    model: Model<RequestLogBucket> | Model<RequestStat>,
     field: string,
   ): Promise<boolean> {
     const collection = model.collection;

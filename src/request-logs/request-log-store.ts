@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { DOCUMENT_SEQUENCE_CLASS, DocumentSequenceClass } from './document-sequence';
 import { LogBatch } from './log-batch';
 import { rollupUpdate, RollupIncrement } from './rollups';
-import { RequestLog } from './schemas/request-log.schema';
+import { RequestLogBucket } from './schemas/request-log.schema';
 import { RequestStat } from './schemas/request-stat.schema';
 
 /**
@@ -21,57 +20,26 @@ export abstract class RequestLogStore {
 
 const MAX_DUPLICATE_ROUNDS = 3;
 
-/**
- * Sends a batch's BSON bytes as they are, in an `insert` command whose documents are an OP_MSG document
- * sequence, so the driver neither serialises nor measures them again. Without the driver's DocumentSequence
- * class it decodes the batch and uses insertMany.
- */
 @Injectable()
 export class MongoRequestLogStore extends RequestLogStore implements OnModuleInit {
-  private readonly logger = new Logger(MongoRequestLogStore.name);
-
   constructor(
-    @InjectModel(RequestLog.name) private readonly logs: Model<RequestLog>,
+    @InjectModel(RequestLogBucket.name) private readonly logs: Model<RequestLogBucket>,
     @InjectModel(RequestStat.name) private readonly stats: Model<RequestStat>,
-    @Inject(DOCUMENT_SEQUENCE_CLASS)
-    private readonly documentSequence: DocumentSequenceClass | null,
   ) {
     super();
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.documentSequence) {
-      this.logger.warn(
-        'The MongoDB driver has no DocumentSequence: request logs are inserted with insertMany',
-      );
-    }
     await Promise.all([this.logs.createIndexes(), this.stats.createIndexes()]);
   }
 
   async insertLogs(batch: LogBatch): Promise<void> {
     if (batch.count === 0) return;
-    if (!this.documentSequence) return this.insertDecoded(batch);
-    const db = this.logs.db.db;
-    if (!db) throw new Error('not connected to the database');
-    const documents = new this.documentSequence('documents');
-    documents.push({}, batch.bytes());
-    // Native driver: no hydration, no validation; ordered:false so one bad document does not stop the rest.
-    const reply = (await db.command({
-      insert: this.logs.collection.collectionName,
-      documents,
-      ordered: false,
-    })) as InsertReply;
-    const failed = reply.writeErrors?.length || reply.writeConcernError;
-    if (failed && !onlyDuplicatesOf({ ...reply, insertedCount: reply.n }, batch.count)) {
-      throw new Error(`request-log insert failed: ${describeReply(reply)}`);
-    }
-  }
-
-  private async insertDecoded(batch: LogBatch): Promise<void> {
     try {
+      // Native driver: no hydration, no validation; ordered:false so one bad document does not stop the rest.
       await this.logs.collection.insertMany(batch.documents(), { ordered: false });
     } catch (error) {
-      if (!onlyDuplicatesOf(error, batch.count)) throw error;
+      if (!onlyDuplicatesOf(error, batch.documentCount)) throw error;
     }
   }
 
@@ -93,18 +61,6 @@ export class MongoRequestLogStore extends RequestLogStore implements OnModuleIni
       }
     }
   }
-}
-
-interface InsertReply {
-  n?: number;
-  writeErrors?: { index?: number; code?: number; errmsg?: string }[];
-  writeConcernError?: { code?: number; errmsg?: string };
-}
-
-function describeReply(reply: InsertReply): string {
-  const first = reply.writeErrors?.find((e) => e.code !== 11000) ?? reply.writeErrors?.[0];
-  const error = first ?? reply.writeConcernError;
-  return `${reply.writeErrors?.length ?? 0} write errors, first: ${error?.code} ${error?.errmsg}`;
 }
 
 interface BulkErrorLike {

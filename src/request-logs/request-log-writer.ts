@@ -54,23 +54,18 @@ export interface RequestLogCounters {
 }
 
 const MAX_REMEMBERED_DELETED_APPS = 100_000;
-/** A batch is sent once it holds this much, whatever LOG_BATCH_SIZE says (a command's limit is 48 MB). */
+/** A batch is sent once it holds this much, whatever LOG_BATCH_SIZE says (a document's limit is 16 MB). */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
-/** Buffers of written batches kept for the next ones to fill; one holds a full batch (LOG_BATCH_SIZE × ~350 bytes). */
-const SPARE_BUFFERS = 2;
-/** What an encoded entry is taken to need until a batch has been sealed, and the slack added to that measure. */
-const FIRST_ENTRY_BYTES = 400;
-const ENTRY_BYTES_SLACK = 1.1;
 
 /**
  * Collects the request-log entries handed over by the forwarding proxy and writes them in batches.
  *
- * record() encodes the entry straight into the BSON of the batch being filled (see LogBatch) and adds it to
- * the batch's rollups: no I/O, no promise, no throw, and nothing left for the garbage collector to trace. A
+ * record() encodes the entry into its app's bucket in the batch being filled (see LogBatch) and adds it to the
+ * batch's rollups: no I/O, no promise, no throw, one string left for the garbage collector per entry. A
  * single pump, started by a timer every LOG_FLUSH_INTERVAL_MS or as soon as a batch holds LOG_BATCH_SIZE
  * entries, inserts one batch at a time (`ordered: false`). A failed batch is kept and retried with exponential
- * backoff (capped at retryMaxMs); retrying can never duplicate an entry because its `_id` was fixed when it was
- * recorded and documents already present are counted as written. The per-minute rollups of a batch are applied
+ * backoff (capped at retryMaxMs); retrying can never duplicate an entry because its bucket's `_id` was fixed
+ * when the bucket was started and buckets already present are counted as written. The per-minute rollups of a batch are applied
  * once its logs are stored; they are retried too, so a rollup write whose acknowledgement is lost is counted
  * twice (stats may over-count in that rare case; logs never duplicate).
  *
@@ -94,10 +89,6 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private queuedCount = 0;
   private inFlight: LogBatch | null = null;
   private pendingRollups = new Map<string, RollupIncrement>();
-  /** Buffers of batches already written, filled again by the next ones instead of new allocations. */
-  private readonly spareBuffers: Buffer[] = [];
-  /** Bytes per entry in the last sealed batch: a new batch's buffer is sized for a full batch at once. */
-  private entryBytes = FIRST_ENTRY_BYTES;
   private rollupFailures = 0;
 
   private recordedCount = 0;
@@ -144,9 +135,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
         this.droppedCount++;
         return;
       }
-      const batch = (this.filling ??= new LogBatch(
-        this.spareBuffers.pop() ?? this.batchCapacity(),
-      ));
+      const batch = (this.filling ??= new LogBatch());
       batch.append(entry);
       this.queuedCount++;
       if (batch.count >= this.batchSize || batch.byteLength >= MAX_BATCH_BYTES) {
@@ -320,16 +309,13 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
       let logsStored = false;
       if (this.inFlight === null && this.queuedCount > 0) this.inFlight = this.takeBatch();
       if (this.inFlight !== null) {
-        const taken = this.inFlight;
-        const batch = this.withoutDeletedApps(taken);
-        if (batch !== taken) this.reuse(taken);
+        const batch = this.withoutDeletedApps(this.inFlight);
         this.inFlight = batch;
         if (batch.count > 0) await this.call(this.store.insertLogs(batch));
         this.inFlight = null;
         this.writtenCount += batch.count;
         this.mergeRollups(batch.rollups.increments());
         logsStored = batch.count > 0;
-        this.reuse(batch);
       }
       await this.applyPendingRollups(logsStored);
       const draining = this.writtenCount + this.discardedCount < this.drainTarget;
@@ -363,17 +349,8 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  /** A new batch's buffer: a full batch of entries like the last ones, so that it need not grow (and copy). */
-  private batchCapacity(): number {
-    return Math.min(
-      MAX_BATCH_BYTES,
-      Math.ceil(this.batchSize * this.entryBytes * ENTRY_BYTES_SLACK),
-    );
-  }
-
   private seal(): void {
     if (this.filling === null) return;
-    if (this.filling.count > 0) this.entryBytes = this.filling.byteLength / this.filling.count;
     this.sealed.push(this.filling);
     this.filling = null;
   }
@@ -383,12 +360,6 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     const [batch] = this.sealed.take(1);
     this.queuedCount -= batch.count;
     return batch;
-  }
-
-  private reuse(batch: LogBatch): void {
-    if (this.spareBuffers.length >= SPARE_BUFFERS) return;
-    const buffer = batch.recycle();
-    if (buffer.length <= MAX_BATCH_BYTES) this.spareBuffers.push(buffer);
   }
 
   private withoutDeletedApps(batch: LogBatch): LogBatch {

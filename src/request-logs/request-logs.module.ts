@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { DOCUMENT_SEQUENCE_CLASS, findDocumentSequenceClass } from './document-sequence';
 import { MongoRequestLogStore, RequestLogStore } from './request-log-store';
 import { RequestLogRetention } from './request-log-retention';
 import { RequestLogWriter } from './request-log-writer';
 import { RequestLogsService } from './request-logs.service';
-import { RequestLog, RequestLogSchema } from './schemas/request-log.schema';
+import { RequestLogBucket, RequestLogBucketSchema } from './schemas/request-log.schema';
 import { RequestStat, RequestStatSchema } from './schemas/request-stat.schema';
 
 /**
@@ -16,12 +15,11 @@ import { RequestStat, RequestStatSchema } from './schemas/request-stat.schema';
 @Module({
   imports: [
     MongooseModule.forFeature([
-      { name: RequestLog.name, schema: RequestLogSchema },
+      { name: RequestLogBucket.name, schema: RequestLogBucketSchema },
       { name: RequestStat.name, schema: RequestStatSchema },
     ]),
   ],
   providers: [
-    { provide: DOCUMENT_SEQUENCE_CLASS, useFactory: findDocumentSequenceClass },
     { provide: RequestLogStore, useClass: MongoRequestLogStore },
     RequestLogWriter,
     RequestLogsService,

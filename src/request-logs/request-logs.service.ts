@@ -1,15 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { decodeCursor, encodeCursor } from '../common/cursor';
 import { AppStatsDto, StatsWindow } from './dto/app-stats.dto';
 import { RequestLogPageDto } from './dto/request-log.dto';
 import { DEFAULT_LOGS_PAGE, MAX_LOGS_PAGE } from './dto/request-logs-query.dto';
-import { buildLogFilter, RequestLogFilters, toLogDto } from './log-query';
+import { LogPageCollector } from './log-page';
+import {
+  buildBucketFilter,
+  buildEntryFilter,
+  decodeLogCursor,
+  encodeLogCursor,
+  RequestLogFilters,
+  toLogDto,
+} from './log-query';
 import { RequestLogWriter } from './request-log-writer';
 import { StoredRollup, summarizeRollups, windowStart } from './rollups';
-import { RequestLog } from './schemas/request-log.schema';
+import { RequestLogBucket } from './schemas/request-log.schema';
 import { RequestStat } from './schemas/request-stat.schema';
+
+/** Buckets fetched per round trip while a page is gathered; most pages need one or two. */
+const BUCKETS_PER_READ = 4;
 
 export interface RequestLogPageQuery extends RequestLogFilters {
   limit?: number;
@@ -20,33 +30,40 @@ export interface RequestLogPageQuery extends RequestLogFilters {
 @Injectable()
 export class RequestLogsService {
   constructor(
-    @InjectModel(RequestLog.name) private readonly logs: Model<RequestLog>,
+    @InjectModel(RequestLogBucket.name) private readonly logs: Model<RequestLogBucket>,
     @InjectModel(RequestStat.name) private readonly rollups: Model<RequestStat>,
     private readonly writer: RequestLogWriter,
   ) {}
 
   /**
-   * One page of an app's logs, newest first (date, then _id, descending). The cursor is the position of the
-   * last entry returned, so entries logged while a client walks the pages never shift it: no duplicates, no
-   * gaps. Throws ApiError 400 "01" for a cursor this API did not return.
+   * One page of an app's logs, newest first (see LogPosition). The cursor is the position of the last entry
+   * returned, so entries logged while a client walks the pages never shift it: no duplicates, no gaps. Throws
+   * ApiError 400 "01" for a cursor this API did not return.
    */
   async page(appId: string, query: RequestLogPageQuery = {}): Promise<RequestLogPageDto> {
     const limit = Math.min(
       MAX_LOGS_PAGE,
       Math.max(1, Math.trunc(query.limit ?? DEFAULT_LOGS_PAGE)),
     );
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const docs = await this.logs
-      .find(buildLogFilter(appId, query, after))
-      .sort({ date: -1, _id: -1 })
-      .limit(limit + 1)
-      .lean<RequestLog[]>()
-      .exec();
-    const more = docs.length > limit;
-    const page = more ? docs.slice(0, limit) : docs;
+    const after = query.cursor ? decodeLogCursor(query.cursor) : undefined;
+    const collector = new LogPageCollector(limit, buildEntryFilter(query, after));
+    const buckets = this.logs.collection.find<RequestLogBucket>(
+      buildBucketFilter(appId, query, after),
+      { sort: { last: -1, _id: -1 }, batchSize: BUCKETS_PER_READ },
+    );
+    try {
+      for await (const bucket of buckets) {
+        if (collector.isComplete(bucket.last)) break;
+        collector.add(bucket);
+      }
+    } finally {
+      await buckets.close();
+    }
+    const { entries, more } = collector.page();
+    const last = entries[entries.length - 1];
     return {
-      logs: page.map(toLogDto),
-      next_cursor: more ? encodeCursor(page[page.length - 1]) : null,
+      logs: entries.map(({ entry }) => toLogDto(entry)),
+      next_cursor: more && last ? encodeLogCursor(last.position) : null,
     };
   }
 

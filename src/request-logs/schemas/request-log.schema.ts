@@ -4,11 +4,12 @@ import { Types } from 'mongoose';
 export const REQUEST_LOGS_COLLECTION = 'request_logs';
 
 /**
- * One balanced request, as LogBatch encodes it (the schema exists for the indexes and for lean reads). `_id`
- * is given when the entry is recorded, so a batch that is retried after an unacknowledged insert cannot
- * create a second copy. To keep each insert small, what is absent or implied is not stored: `endPoint` and
- * `upstreamTimeMs` when no node answered, and `nodesTried` when it is just `[endPoint]`; the number of
- * attempts is the number of nodes tried.
+ * The request-log entries of one app from one written batch (the bucket pattern). Each entry is one string
+ * of `entries`, as encodeEntry() writes it (see stored-entry.ts); `first` and `last` are the oldest and newest
+ * entry dates. Storing a batch's entries in one document costs the database a fraction of one document per
+ * entry: FerretDB on SQLite spends about 70 µs of CPU per 13-field document and 7 µs per entry in a bucket.
+ * `_id` is given when the bucket is started, so a batch that is retried after an unacknowledged insert
+ * cannot create a second copy.
  */
 @Schema({
   collection: REQUEST_LOGS_COLLECTION,
@@ -16,49 +17,22 @@ export const REQUEST_LOGS_COLLECTION = 'request_logs';
   bufferCommands: false,
   autoCreate: true,
 })
-export class RequestLog {
+export class RequestLogBucket {
   _id: Types.ObjectId;
-
-  @Prop({ type: Date, required: true })
-  date: Date;
 
   @Prop({ required: true })
   appId: string;
 
-  @Prop({ required: true })
-  method: string;
+  @Prop({ type: Date, required: true })
+  first: Date;
 
-  @Prop({ required: true })
-  path: string;
+  @Prop({ type: Date, required: true })
+  last: Date;
 
-  @Prop({ type: String })
-  endPoint?: string;
-
-  @Prop({ required: true })
-  responseCode: number;
-
-  @Prop({ required: true })
-  totalTimeMs: number;
-
-  @Prop({ type: Number })
-  upstreamTimeMs?: number;
-
-  @Prop({ required: true })
-  requestId: string;
-
-  @Prop({ required: true })
-  clientIp: string;
-
-  @Prop({ type: [String], default: undefined })
-  nodesTried?: string[];
-
-  @Prop({ required: true })
-  bytesIn: number;
-
-  @Prop({ required: true })
-  bytesOut: number;
+  @Prop({ type: [String], required: true })
+  entries: string[];
 }
 
-export const RequestLogSchema = SchemaFactory.createForClass(RequestLog);
-// The page query: one app, newest first, (date, _id) as a total order for the cursor.
-RequestLogSchema.index({ appId: 1, date: -1, _id: -1 });
+export const RequestLogBucketSchema = SchemaFactory.createForClass(RequestLogBucket);
+// The page query: one app's buckets, newest entry first.
+RequestLogBucketSchema.index({ appId: 1, last: -1, _id: -1 });

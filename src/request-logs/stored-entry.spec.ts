@@ -1,0 +1,60 @@
+import { RequestLogEntry } from './request-log-entry';
+import { decodeEntry, encodeEntry } from './stored-entry';
+import { logEntry } from './testing/log-entry';
+
+describe('encodeEntry and decodeEntry', () => {
+  it('give back the entry, nodesTried included whether or not it was stored', () => {
+    const { appId, ...entry } = logEntry({ path: '/caf\u00e9/"quoted"\\' });
+    expect(appId).toBe('app1');
+    expect(decodeEntry(encodeEntry({ appId, ...entry }).line)).toEqual(entry);
+    const retried = logEntry({ nodesTried: ['10.0.0.9:80', '127.0.0.1:8080'] });
+    expect(decodeEntry(encodeEntry(retried).line)?.nodesTried).toEqual([
+      '10.0.0.9:80',
+      '127.0.0.1:8080',
+    ]);
+    const failed = logEntry({ endPoint: null, upstreamTimeMs: null, nodesTried: ['10.0.0.9:80'] });
+    expect(decodeEntry(encodeEntry(failed).line)).toMatchObject({
+      endPoint: null,
+      upstreamTimeMs: null,
+      nodesTried: ['10.0.0.9:80'],
+    });
+  });
+
+  it('leaves out nodesTried when it is just the end point', () => {
+    expect(JSON.parse(encodeEntry(logEntry()).line)[9]).toBeNull();
+  });
+
+  it('store sane values for fields of the wrong type', () => {
+    const malformed = {
+      appId: 7,
+      date: 'yesterday',
+      totalTimeMs: 'slow',
+      nodesTried: 'x',
+      bytesIn: NaN,
+    };
+    const encoded = encodeEntry(malformed as unknown as RequestLogEntry);
+    expect(encoded).toMatchObject({ endPoint: null, responseCode: 0, totalTimeMs: 0 });
+    expect(Math.abs(encoded.dateMs - Date.now())).toBeLessThan(1000);
+    expect(decodeEntry(encoded.line)).toMatchObject({
+      method: 'undefined',
+      totalTimeMs: 0,
+      nodesTried: [],
+      bytesIn: 0,
+    });
+  });
+
+  it('decodes nothing from what encodeEntry did not write', () => {
+    const line = JSON.parse(encodeEntry(logEntry()).line) as unknown[];
+    for (const bad of [
+      undefined,
+      42,
+      'not json',
+      '{}',
+      JSON.stringify(line.slice(1)),
+      JSON.stringify(['x', ...line.slice(1)]),
+      JSON.stringify([...line.slice(0, 9), ['a', 1], ...line.slice(10)]),
+    ]) {
+      expect(decodeEntry(bad)).toBeUndefined();
+    }
+  });
+});

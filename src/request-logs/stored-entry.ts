@@ -1,0 +1,131 @@
+import { RequestLogEntry } from './request-log-entry';
+
+/** A request-log entry as read back from its bucket (see RequestLogBucket). */
+export interface StoredEntry {
+  date: Date;
+  method: string;
+  path: string;
+  endPoint: string | null;
+  responseCode: number;
+  totalTimeMs: number;
+  upstreamTimeMs: number | null;
+  requestId: string;
+  clientIp: string;
+  nodesTried: string[];
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** An entry's stored form, with the values the rollups need. */
+export interface EncodedEntry {
+  line: string;
+  dateMs: number;
+  endPoint: string | null;
+  responseCode: number;
+  totalTimeMs: number;
+}
+
+/**
+ * The stored form of an entry: a JSON array with the fields of StoredEntry in that order, the date in epoch
+ * milliseconds and `nodesTried` null when it is just `[endPoint]`. Fields of the wrong type are stored as
+ * sane values. Throws (and returns nothing) when reading the entry throws.
+ */
+export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
+  const dateMs = validDate(entry.date);
+  const endPoint = entry.endPoint ? String(entry.endPoint) : null;
+  const responseCode = finite(entry.responseCode);
+  const totalTimeMs = finite(entry.totalTimeMs);
+  const nodesTried: unknown = entry.nodesTried;
+  const line = JSON.stringify([
+    dateMs,
+    String(entry.method),
+    String(entry.path),
+    endPoint,
+    responseCode,
+    totalTimeMs,
+    entry.upstreamTimeMs == null ? null : finite(entry.upstreamTimeMs),
+    String(entry.requestId),
+    String(entry.clientIp),
+    onlyNode(nodesTried, endPoint) ? null : Array.isArray(nodesTried) ? nodesTried.map(String) : [],
+    finite(entry.bytesIn),
+    finite(entry.bytesOut),
+  ]);
+  return { line, dateMs, endPoint, responseCode, totalTimeMs };
+}
+
+/** The entry a line of encodeEntry() holds; undefined for anything else. */
+export function decodeEntry(line: unknown): StoredEntry | undefined {
+  if (typeof line !== 'string') return undefined;
+  let fields: unknown;
+  try {
+    fields = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(fields) || fields.length !== 12) return undefined;
+  const [
+    date,
+    method,
+    path,
+    endPoint,
+    code,
+    total,
+    upstream,
+    requestId,
+    clientIp,
+    tried,
+    bytesIn,
+    bytesOut,
+  ] = fields as unknown[];
+  if (
+    !isNumber(date) ||
+    !isString(method) ||
+    !isString(path) ||
+    !(endPoint === null || isString(endPoint)) ||
+    !isNumber(code) ||
+    !isNumber(total) ||
+    !(upstream === null || isNumber(upstream)) ||
+    !isString(requestId) ||
+    !isString(clientIp) ||
+    !(tried === null || (Array.isArray(tried) && tried.every(isString))) ||
+    !isNumber(bytesIn) ||
+    !isNumber(bytesOut)
+  ) {
+    return undefined;
+  }
+  return {
+    date: new Date(date),
+    method,
+    path,
+    endPoint,
+    responseCode: code,
+    totalTimeMs: total,
+    upstreamTimeMs: upstream,
+    requestId,
+    clientIp,
+    nodesTried: tried ?? (endPoint === null ? [] : [endPoint]),
+    bytesIn,
+    bytesOut,
+  };
+}
+
+function onlyNode(nodesTried: unknown, endPoint: string | null): boolean {
+  return Array.isArray(nodesTried) && nodesTried.length === 1 && nodesTried[0] === endPoint;
+}
+
+function validDate(value: unknown): number {
+  const ms = value instanceof Date ? value.getTime() : NaN;
+  return Number.isNaN(ms) ? Date.now() : ms;
+}
+
+function finite(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number';
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}

@@ -1,0 +1,25 @@
+import { Model } from 'mongoose';
+import { RequestLogBucket } from '../../src/request-logs/schemas/request-log.schema';
+import { decodeEntry, StoredEntry } from '../../src/request-logs/stored-entry';
+
+/** Every entry stored for an app, decoded from its buckets, in no particular order. */
+export async function storedEntries(
+  logs: Model<RequestLogBucket>,
+  appId: string,
+): Promise<StoredEntry[]> {
+  const buckets = await logs.find({ appId }).lean();
+  return buckets.flatMap((bucket) =>
+    bucket.entries.map((line) => {
+      const entry = decodeEntry(line);
+      if (!entry) throw new Error(`not a stored entry: ${line}`);
+      return entry;
+    }),
+  );
+}
+
+export async function storedEntryCount(
+  logs: Model<RequestLogBucket>,
+  appId: string,
+): Promise<number> {
+  return (await storedEntries(logs, appId)).length;
+}
