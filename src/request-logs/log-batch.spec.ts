@@ -1,3 +1,4 @@
+import { mongo } from 'mongoose';
 import { LogBatch } from './log-batch';
 import { RequestLogEntry } from './request-log-entry';
 import { decodeEntry } from './stored-entry';
@@ -23,7 +24,18 @@ describe('LogBatch', () => {
       docs.map((doc) => String(doc._id)),
     );
     expect(new Set(docs.map((doc) => String(doc._id))).size).toBe(2);
-    expect(batch.byteLength).toBeGreaterThan(docs[0].entries.join('').length);
+  });
+
+  it('counts the bytes of its documents in BSON, multi-byte characters included', () => {
+    const batch = new LogBatch();
+    for (let i = 0; i < 200; i++) {
+      batch.append(logEntry({ appId: `app${i % 3}`, path: `/\u65e5\u672c/${'\u8a9e'.repeat(i)}` }));
+    }
+    const bson = batch
+      .documents()
+      .reduce((sum, doc) => sum + mongo.BSON.calculateObjectSize(doc), 0);
+    expect(batch.byteLength).toBeGreaterThanOrEqual(bson);
+    expect(batch.byteLength).toBeLessThan(bson * 1.05);
   });
 
   it('keeps nothing of an entry that throws while being read', () => {

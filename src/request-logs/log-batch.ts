@@ -38,7 +38,7 @@ export class LogBatch {
     return this.buckets.size;
   }
 
-  /** About the size of the batch's documents in BSON. */
+  /** The size of the batch's documents in BSON, give or take a few bytes per document. */
   get byteLength(): number {
     return this.byteCount;
   }
@@ -55,9 +55,10 @@ export class LogBatch {
       this.buckets.set(appId, bucket);
       this.byteCount += bytes;
     }
+    const bytes = Buffer.byteLength(line) + ENTRY_OVERHEAD_BYTES;
     bucket.lines.push(line);
-    bucket.bytes += line.length + ENTRY_OVERHEAD_BYTES;
-    this.byteCount += line.length + ENTRY_OVERHEAD_BYTES;
+    bucket.bytes += bytes;
+    this.byteCount += bytes;
     if (dateMs < bucket.first) bucket.first = dateMs;
     if (dateMs > bucket.last) bucket.last = dateMs;
     this.entryCount++;
