@@ -115,14 +115,19 @@ describe('Request-log writer against the real database', () => {
   it('stores a batch as one bucket per app, with the documented fields', async () => {
     const appId = newAppId();
     const otherAppId = newAppId();
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const e = entry(appId, {
       endPoint: null,
       responseCode: 503,
       upstreamTimeMs: null,
       nodesTried: [],
-      date: new Date(Date.now() - 1000),
+      date: new Date(minute + 1000),
     });
-    const later = entry(appId, { path: '/caf\u00e9/\u{1F600}?', totalTimeMs: 1.25 });
+    const later = entry(appId, {
+      path: '/caf\u00e9/\u{1F600}?',
+      totalTimeMs: 1.25,
+      date: new Date(minute + 2000),
+    });
     writer.record(e);
     writer.record(entry(otherAppId));
     writer.record(later);
@@ -409,11 +414,23 @@ describe('Request-log writer against the real database', () => {
     recent.forEach((e) => writer.record(e));
     await writer.flush();
     expect(await storedEntryCount(logs, appId)).toBe(6);
+    // documents of one entry each, as builds before log buckets stored them: pages skip them, sweeps remove them
+    const perEntry = (days: number) => ({
+      appId,
+      date: new Date(now - days * DAY_MS),
+      path: '/old',
+    });
+    await logs.collection.insertMany([perEntry(3), perEntry(0.5)]);
+    const first = await service.page(appId, { limit: 5 });
+    expect(first.logs).toHaveLength(5);
+    const second = await service.page(appId, { limit: 5, cursor: first.next_cursor ?? undefined });
+    expect(second).toMatchObject({ logs: [expect.anything()], next_cursor: null });
 
     const removed = await retention.sweep(new Date(now));
     expect(removed.logs).toBeGreaterThanOrEqual(1);
     const left = await storedEntries(logs, appId);
     expect(left.map((doc) => doc.requestId).sort()).toEqual(recent.map((e) => e.requestId).sort());
+    expect(await logs.countDocuments({ appId, last: { $exists: false } })).toBe(1);
     const minutes = (await stats.find({ appId, node: '' }).lean()).map((row) =>
       row.minute.getTime(),
     );

@@ -1,5 +1,6 @@
 import { mongo } from 'mongoose';
 import { LogBatch } from './log-batch';
+import { BUCKET_SPAN_MS } from './schemas/request-log.schema';
 import { RequestLogEntry } from './request-log-entry';
 import { decodeEntry } from './stored-entry';
 import { logEntry } from './testing/log-entry';
@@ -24,6 +25,19 @@ describe('LogBatch', () => {
       docs.map((doc) => String(doc._id)),
     );
     expect(new Set(docs.map((doc) => String(doc._id))).size).toBe(2);
+  });
+
+  it('starts another bucket for entries of another span of BUCKET_SPAN_MS', () => {
+    const batch = new LogBatch();
+    const minute = Date.UTC(2026, 0, 1, 10, 0);
+    for (const ms of [minute - 1, minute, minute + BUCKET_SPAN_MS - 1, minute + BUCKET_SPAN_MS]) {
+      batch.append(logEntry({ date: new Date(ms) }));
+    }
+    expect(batch.documents().map((doc) => [doc.first.getTime(), doc.last.getTime()])).toEqual([
+      [minute - 1, minute - 1],
+      [minute, minute + BUCKET_SPAN_MS - 1],
+      [minute + BUCKET_SPAN_MS, minute + BUCKET_SPAN_MS],
+    ]);
   });
 
   it('counts the bytes of its documents in BSON, multi-byte characters included', () => {

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { RequestLogEntry } from './request-log-entry';
 import { RollupAccumulator } from './rollups';
-import { RequestLogBucket } from './schemas/request-log.schema';
+import { BUCKET_SPAN_MS, RequestLogBucket } from './schemas/request-log.schema';
 import { encodeEntry } from './stored-entry';
 
 /** What a bucket document adds to its entries, roughly, for the batch's byte count. */
@@ -11,6 +11,7 @@ const ENTRY_OVERHEAD_BYTES = 12;
 
 interface OpenBucket {
   readonly id: Types.ObjectId;
+  readonly appId: string;
   readonly lines: string[];
   bytes: number;
   first: number;
@@ -19,11 +20,12 @@ interface OpenBucket {
 
 /**
  * Request-log entries waiting to be written, already encoded into the buckets they will be stored in (one per
- * app), plus the per-minute rollups of the batch. A bucket's `_id` is fixed when it is started, so a batch
+ * app and BUCKET_SPAN_MS of entry dates), plus the per-minute rollups of the batch. A bucket's `_id` is fixed when it is started, so a batch
  * sent again after a lost acknowledgement cannot store an entry twice; each entry is held as one string, which
  * keeps buffered entries cheap for the garbage collector.
  */
 export class LogBatch {
+  /** By `<span number>:<app id>`. */
   private readonly buckets = new Map<string, OpenBucket>();
   private entryCount = 0;
   private byteCount = 0;
@@ -48,11 +50,12 @@ export class LogBatch {
     const encoded = encodeEntry(entry);
     const { line, dateMs } = encoded;
     const appId = String(entry.appId);
-    let bucket = this.buckets.get(appId);
+    const key = `${Math.floor(dateMs / BUCKET_SPAN_MS)}:${appId}`;
+    let bucket = this.buckets.get(key);
     if (!bucket) {
-      const bytes = BUCKET_OVERHEAD_BYTES + appId.length;
-      bucket = { id: new Types.ObjectId(), lines: [], bytes, first: dateMs, last: dateMs };
-      this.buckets.set(appId, bucket);
+      const bytes = BUCKET_OVERHEAD_BYTES + Buffer.byteLength(appId);
+      bucket = { id: new Types.ObjectId(), appId, lines: [], bytes, first: dateMs, last: dateMs };
+      this.buckets.set(key, bucket);
       this.byteCount += bytes;
     }
     const bytes = Buffer.byteLength(line) + ENTRY_OVERHEAD_BYTES;
@@ -67,11 +70,11 @@ export class LogBatch {
 
   /** This batch without the entries of the given apps (itself when it has none of them). */
   without(appIds: ReadonlyMap<string, unknown>): LogBatch {
-    if (![...this.buckets.keys()].some((appId) => appIds.has(appId))) return this;
+    if (![...this.buckets.values()].some((bucket) => appIds.has(bucket.appId))) return this;
     const kept = new LogBatch(this.rollups);
-    for (const [appId, bucket] of this.buckets) {
-      if (appIds.has(appId)) continue;
-      kept.buckets.set(appId, bucket);
+    for (const [key, bucket] of this.buckets) {
+      if (appIds.has(bucket.appId)) continue;
+      kept.buckets.set(key, bucket);
       kept.entryCount += bucket.lines.length;
       kept.byteCount += bucket.bytes;
     }
@@ -80,9 +83,9 @@ export class LogBatch {
 
   /** The bucket documents to insert; the same ones every time. */
   documents(): RequestLogBucket[] {
-    return [...this.buckets].map(([appId, bucket]) => ({
+    return [...this.buckets.values()].map((bucket) => ({
       _id: bucket.id,
-      appId,
+      appId: bucket.appId,
       first: new Date(bucket.first),
       last: new Date(bucket.last),
       entries: bucket.lines,

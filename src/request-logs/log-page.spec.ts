@@ -67,9 +67,14 @@ describe('LogPageCollector', () => {
     expect(new Set(positions.map((p) => `${p.bucket}.${p.index}`)).size).toBe(3);
   });
 
-  it('skips lines that are not entries', () => {
-    const b = bucket([1]);
+  it('skips lines that are not entries, and documents that are not buckets', () => {
+    const b = bucket([1, 2, 3]);
     b.entries.push('garbage');
-    expect(collect([b], 10).entries).toHaveLength(1);
+    const collector = new LogPageCollector(2, buildEntryFilter({}));
+    collector.add(b);
+    const perEntryDocument = { _id: new Types.ObjectId(), date: new Date(0), path: '/old' };
+    expect(collector.isComplete((perEntryDocument as { last?: Date }).last)).toBe(false);
+    collector.add(perEntryDocument as unknown as TestBucket);
+    expect(collector.page().entries.map(({ entry }) => entry.requestId)).toEqual(['at-3', 'at-2']);
   });
 });

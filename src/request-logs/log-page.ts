@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { comparePositions, PlacedEntry } from './log-query';
 import { RequestLogBucket } from './schemas/request-log.schema';
 import { decodeEntry } from './stored-entry';
@@ -16,16 +17,20 @@ export class LogPageCollector {
     private readonly accepts: (placed: PlacedEntry) => boolean,
   ) {}
 
-  /** True when no bucket whose newest entry is `last` (or older) can change the page. */
-  isComplete(last: Date): boolean {
-    if (this.kept.length <= this.limit) return false;
+  /**
+   * True when no bucket whose newest entry is `last` (or older) can change the page. A document without a
+   * `last` date is not a bucket (earlier builds stored one document per entry) and changes nothing.
+   */
+  isComplete(last: unknown): boolean {
+    if (this.kept.length <= this.limit || !(last instanceof Date)) return false;
     this.trim();
     return last.getTime() < this.kept[this.limit].position.dateMs;
   }
 
   add(bucket: Pick<RequestLogBucket, '_id' | 'entries'>): void {
+    if (!Array.isArray(bucket.entries) || !(bucket._id instanceof Types.ObjectId)) return;
     const bucketId = bucket._id.toHexString();
-    const entries = Array.isArray(bucket.entries) ? bucket.entries : [];
+    const entries: unknown[] = bucket.entries;
     entries.forEach((line, index) => {
       const entry = decodeEntry(line);
       if (!entry) return;

@@ -9,6 +9,7 @@ import {
   PlacedEntry,
   toLogDto,
 } from './log-query';
+import { BUCKET_SPAN_MS } from './schemas/request-log.schema';
 import { StoredEntry } from './stored-entry';
 
 const BUCKET_A = '65f000000000000000000001';
@@ -72,6 +73,10 @@ describe('log cursors', () => {
       encode(`1.${BUCKET_A}.-1`),
       encode(`1.${BUCKET_A}.1.2`),
       encode(`1e20.${BUCKET_A}.1`),
+      encode(`0005.${BUCKET_A}.1`),
+      encode(`5.${BUCKET_A}.-0`),
+      `${encode(`5.${BUCKET_A}.1`)}!!`,
+      '',
     ]) {
       expect(() => decodeLogCursor(cursor)).toThrow(ApiError);
     }
@@ -83,16 +88,25 @@ describe('buildBucketFilter', () => {
     expect(buildBucketFilter('app1', {})).toEqual({ appId: 'app1' });
   });
 
-  it('asks for the buckets that overlap the time range and hold entries not newer than the cursor', () => {
+  it('asks for the buckets that overlap the time range and hold entries older than the cursor', () => {
     const from = new Date('2026-01-01T00:00:00Z');
     const to = new Date('2026-01-02T00:00:00Z');
-    expect(
-      buildBucketFilter(
-        'a',
-        { from: from.toISOString(), to },
-        { dateMs: 5, bucket: BUCKET_A, index: 0 },
-      ),
-    ).toEqual({ appId: 'a', first: { $lt: to, $lte: new Date(5) }, last: { $gte: from } });
+    expect(buildBucketFilter('a', { from: from.toISOString(), to })).toEqual({
+      appId: 'a',
+      first: { $lt: to },
+      last: { $gte: from, $lt: new Date(to.getTime() + BUCKET_SPAN_MS) },
+    });
+    const cursor = { dateMs: from.getTime() + 5, bucket: BUCKET_A, index: 0 };
+    expect(buildBucketFilter('a', { to }, cursor)).toEqual({
+      appId: 'a',
+      first: { $lt: new Date(cursor.dateMs + 1) },
+      last: { $lt: new Date(cursor.dateMs + 1 + BUCKET_SPAN_MS) },
+    });
+    expect(buildBucketFilter('a', { to: new Date(8.64e15) })).toEqual({
+      appId: 'a',
+      first: { $lt: new Date(8.64e15) },
+      last: { $lt: new Date(8.64e15) },
+    });
     expect(() => buildBucketFilter('a', { to: 'not a date' })).toThrow(ApiError);
   });
 });

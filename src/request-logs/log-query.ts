@@ -1,7 +1,11 @@
 import { ApiError } from '../common/api-error';
 import { RequestLogDto } from './dto/request-log.dto';
 import { StatusClass } from './dto/request-logs-query.dto';
+import { BUCKET_SPAN_MS } from './schemas/request-log.schema';
 import { StoredEntry } from './stored-entry';
+
+/** The largest epoch milliseconds a Date can hold. */
+const MAX_DATE_MS = 8.64e15;
 
 /** The filters of a log page; RequestLogsQueryDto satisfies it. */
 export interface RequestLogFilters {
@@ -43,25 +47,22 @@ export function encodeLogCursor(position: LogPosition): string {
 
 /** Throws ApiError 400 "01" for a cursor encodeLogCursor() did not return. */
 export function decodeLogCursor(cursor: string): LogPosition {
-  const [millis, bucket, index, ...rest] = Buffer.from(cursor, 'base64url').toString().split('.');
-  const dateMs = Number(millis);
-  const position = Number(index);
-  if (
-    rest.length > 0 ||
-    !/^-?\d+$/.test(millis ?? '') ||
-    Number.isNaN(new Date(dateMs).getTime()) ||
-    !/^[0-9a-f]{24}$/.test(bucket ?? '') ||
-    !/^\d+$/.test(index ?? '') ||
-    !Number.isSafeInteger(position)
-  ) {
-    throw ApiError.badPayload('cursor is not a cursor this API returned');
-  }
-  return { dateMs, bucket, index: position };
+  const [millis, bucket = '', index] = Buffer.from(cursor, 'base64url').toString().split('.');
+  const position = { dateMs: Number(millis), bucket, index: Number(index) };
+  const valid =
+    !Number.isNaN(new Date(position.dateMs).getTime()) &&
+    /^[0-9a-f]{24}$/.test(bucket) &&
+    Number.isSafeInteger(position.index) &&
+    position.index >= 0 &&
+    encodeLogCursor(position) === cursor; // canonical: nothing added, nothing left out
+  if (!valid) throw ApiError.badPayload('cursor is not a cursor this API returned');
+  return position;
 }
 
 /**
  * The MongoDB filter of the buckets that can hold entries of a page: the app's, overlapping the time range,
- * and not all newer than the cursor.
+ * and not all newer than the cursor. Bounds on `first` are repeated on `last`, widened by BUCKET_SPAN_MS, for
+ * the index to use.
  */
 export function buildBucketFilter(
   appId: string,
@@ -69,11 +70,20 @@ export function buildBucketFilter(
   after?: LogPosition,
 ): Record<string, unknown> {
   const filter: Record<string, unknown> = { appId };
+  const bounds = [
+    ...(filters.to === undefined ? [] : [toDate(filters.to, 'to').getTime()]),
+    ...(after ? [after.dateMs + 1] : []),
+  ];
   const first: Record<string, Date> = {};
-  if (filters.to !== undefined) first.$lt = toDate(filters.to, 'to');
-  if (after) first.$lte = new Date(after.dateMs);
+  const last: Record<string, Date> = {};
+  if (bounds.length > 0) {
+    const before = Math.min(...bounds, MAX_DATE_MS);
+    first.$lt = new Date(before);
+    last.$lt = new Date(Math.min(before + BUCKET_SPAN_MS, MAX_DATE_MS));
+  }
+  if (filters.from !== undefined) last.$gte = toDate(filters.from, 'from');
   if (Object.keys(first).length > 0) filter.first = first;
-  if (filters.from !== undefined) filter.last = { $gte: toDate(filters.from, 'from') };
+  if (Object.keys(last).length > 0) filter.last = last;
   return filter;
 }
 

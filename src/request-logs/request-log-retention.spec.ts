@@ -125,7 +125,9 @@ describe('RequestLogRetention', () => {
     const now = new Date('2026-01-03T00:00:00Z');
     expect(await makeRetention(s).sweep(now)).toEqual({ logs: 2, stats: 2 });
     const cutoff = new Date('2026-01-02T00:00:00Z');
-    expect(s.deleteMany).toHaveBeenCalledWith('request_logs', { last: { $lt: cutoff } });
+    expect(s.deleteMany).toHaveBeenCalledWith('request_logs', {
+      $or: [{ last: { $lt: cutoff } }, { date: { $lt: cutoff } }],
+    });
     expect(s.deleteMany).toHaveBeenCalledWith('request_stats', { minute: { $lt: cutoff } });
   });
 });

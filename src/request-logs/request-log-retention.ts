@@ -90,7 +90,8 @@ export class RequestLogRetention implements OnApplicationBootstrap, BeforeApplic
   async sweep(now: Date = new Date()): Promise<{ logs: number; stats: number }> {
     const cutoff = new Date(now.getTime() - this.retentionSeconds * 1000);
     const [logs, stats] = await Promise.all([
-      this.logs.deleteMany({ last: { $lt: cutoff } }),
+      // `date`: documents of one entry each, as builds before log buckets wrote them
+      this.logs.deleteMany({ $or: [{ last: { $lt: cutoff } }, { date: { $lt: cutoff } }] }),
       this.stats.deleteMany({ minute: { $lt: cutoff } }),
     ]);
     return { logs: logs.deletedCount, stats: stats.deletedCount };

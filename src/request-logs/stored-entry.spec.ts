@@ -52,6 +52,7 @@ describe('encodeEntry and decodeEntry', () => {
       '{}',
       JSON.stringify(line.slice(1)),
       JSON.stringify(['x', ...line.slice(1)]),
+      JSON.stringify([1e300, ...line.slice(1)]),
       JSON.stringify([...line.slice(0, 9), ['a', 1], ...line.slice(10)]),
     ]) {
       expect(decodeEntry(bad)).toBeUndefined();

@@ -79,6 +79,7 @@ export function decodeEntry(line: unknown): StoredEntry | undefined {
   ] = fields as unknown[];
   if (
     !isNumber(date) ||
+    Number.isNaN(new Date(date).getTime()) ||
     !isString(method) ||
     !isString(path) ||
     !(endPoint === null || isString(endPoint)) ||
@@ -123,7 +124,7 @@ function finite(value: unknown): number {
 }
 
 function isNumber(value: unknown): value is number {
-  return typeof value === 'number';
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function isString(value: unknown): value is string {

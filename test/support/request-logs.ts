@@ -7,7 +7,7 @@ export async function storedEntries(
   logs: Model<RequestLogBucket>,
   appId: string,
 ): Promise<StoredEntry[]> {
-  const buckets = await logs.find({ appId }).lean();
+  const buckets = await logs.find({ appId, entries: { $exists: true } }).lean();
   return buckets.flatMap((bucket) =>
     bucket.entries.map((line) => {
       const entry = decodeEntry(line);

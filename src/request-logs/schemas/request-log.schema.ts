@@ -4,7 +4,13 @@ import { Types } from 'mongoose';
 export const REQUEST_LOGS_COLLECTION = 'request_logs';
 
 /**
- * The request-log entries of one app from one written batch (the bucket pattern). Each entry is one string
+ * The entries of a bucket are dated within one aligned span of this length, so a bucket's `last` is less
+ * than BUCKET_SPAN_MS after its `first`: a page query can bound `last` (the index) by the cursor's date.
+ */
+export const BUCKET_SPAN_MS = 60_000;
+
+/**
+ * The request-log entries of one app from one written batch and BUCKET_SPAN_MS (the bucket pattern). Each entry is one string
  * of `entries`, as encodeEntry() writes it (see stored-entry.ts); `first` and `last` are the oldest and newest
  * entry dates. Storing a batch's entries in one document costs the database a fraction of one document per
  * entry: FerretDB on SQLite spends about 70 µs of CPU per 13-field document and 7 µs per entry in a bucket.
