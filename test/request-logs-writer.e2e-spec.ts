@@ -10,6 +10,7 @@ import { bucketIndex } from '../src/request-logs/latency-histogram';
 import { RequestLogEntry } from '../src/request-logs/request-log-entry';
 import { RequestLogRetention } from '../src/request-logs/request-log-retention';
 import { LogBatch } from '../src/request-logs/log-batch';
+import { buildBucketFilter, RequestLogFilters } from '../src/request-logs/log-query';
 import { MongoRequestLogStore, RequestLogStore } from '../src/request-logs/request-log-store';
 import { RequestLogWriter } from '../src/request-logs/request-log-writer';
 import { RequestLogsService } from '../src/request-logs/request-logs.service';
@@ -139,6 +140,8 @@ describe('Request-log writer against the real database', () => {
       appId,
       first: e.date,
       last: later.date,
+      statusClasses: [5, 2],
+      methods: ['GET'],
       entries: [expect.any(String), expect.any(String)],
     });
     expect(decodeEntry(buckets[0].entries[0])).toEqual({
@@ -320,6 +323,7 @@ describe('Request-log writer against the real database', () => {
     const paths = async (query: Parameters<RequestLogsService['page']>[1]) =>
       (await service.page(appId, query)).logs.map((log) => log.path);
     expect(await paths({ status: '5xx' })).toEqual(['/v1x0/orders']);
+
     expect(await paths({ status: '2xx' })).toEqual(['/v1.0/orders']);
     expect(await paths({ method: 'post' })).toEqual(['/v1.0/orders']);
     expect(await paths({ path_prefix: '/v1.0/' })).toEqual(['/v1.0/orders/7', '/v1.0/orders']);
@@ -331,6 +335,24 @@ describe('Request-log writer against the real database', () => {
       status: 400,
       code: '01',
     });
+  });
+
+  it('does not read the buckets without entries of the status class and method asked for', async () => {
+    const appId = newAppId();
+    writer.record(entry(appId));
+    await writer.flush();
+    writer.record(entry(appId, { method: 'POST', responseCode: 503, endPoint: null }));
+    await writer.flush();
+    const buckets = (filters: RequestLogFilters) =>
+      logs.countDocuments(buildBucketFilter(appId, filters));
+    expect(await buckets({})).toBe(2);
+    expect(await buckets({ status: '5xx' })).toBe(1);
+    expect(await buckets({ method: 'get' })).toBe(1);
+    expect(await buckets({ status: '5xx', method: 'post' })).toBe(1);
+    expect(await buckets({ status: '2xx', method: 'post' })).toBe(0);
+    expect((await service.page(appId, { status: '5xx' })).logs).toMatchObject([
+      { method: 'POST', response_code: 503 },
+    ]);
   });
 
   it('computes stats from the rollups for a known latency distribution, within one bucket', async () => {

@@ -12,15 +12,18 @@ describe('LogBatch', () => {
   it('puts each app’s entries in one bucket, with an _id given once and the range of their dates', () => {
     const batch = new LogBatch();
     batch.append(logEntry({ requestId: 'a1', date: new Date(2000) }));
+    batch.append(logEntry({ appId: 'app2', method: 'POST', responseCode: 503 }));
     batch.append(logEntry({ appId: 'app2', requestId: 'b1' }));
     batch.append(logEntry({ requestId: 'a2', date: new Date(1000) }));
     batch.append(logEntry({ requestId: 'a3', date: new Date(3000) }));
     const docs = batch.documents();
-    expect(batch.count).toBe(4);
+    expect(batch.count).toBe(5);
     expect(batch.documentCount).toBe(2);
     expect(docs.map((doc) => doc.appId)).toEqual(['app1', 'app2']);
     expect(docs[0]).toMatchObject({ first: new Date(1000), last: new Date(3000) });
+    expect(docs[0]).toMatchObject({ statusClasses: [2], methods: ['GET'] });
     expect(docs[0].entries.map((line) => decodeEntry(line)?.requestId)).toEqual(['a1', 'a2', 'a3']);
+    expect(docs[1]).toMatchObject({ statusClasses: [5, 2], methods: ['POST', 'GET'] });
     expect(batch.documents().map((doc) => String(doc._id))).toEqual(
       docs.map((doc) => String(doc._id)),
     );

@@ -8,11 +8,15 @@ import { encodeEntry } from './stored-entry';
 const BUCKET_OVERHEAD_BYTES = 100;
 /** An entry's string header and array index in BSON. */
 const ENTRY_OVERHEAD_BYTES = 12;
+/** A value's type, index and length in BSON, for the status classes and methods of a bucket. */
+const SUMMARY_VALUE_BYTES = 12;
 
 interface OpenBucket {
   readonly id: Types.ObjectId;
   readonly appId: string;
   readonly lines: string[];
+  readonly statusClasses: Set<number>;
+  readonly methods: Set<string>;
   bytes: number;
   first: number;
   last: number;
@@ -54,12 +58,30 @@ export class LogBatch {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       const bytes = BUCKET_OVERHEAD_BYTES + Buffer.byteLength(appId);
-      bucket = { id: new Types.ObjectId(), appId, lines: [], bytes, first: dateMs, last: dateMs };
+      bucket = {
+        id: new Types.ObjectId(),
+        appId,
+        lines: [],
+        statusClasses: new Set(),
+        methods: new Set(),
+        bytes,
+        first: dateMs,
+        last: dateMs,
+      };
       this.buckets.set(key, bucket);
       this.byteCount += bytes;
     }
-    const bytes = Buffer.byteLength(line) + ENTRY_OVERHEAD_BYTES;
+    let bytes = Buffer.byteLength(line) + ENTRY_OVERHEAD_BYTES;
     bucket.lines.push(line);
+    const statusClass = Math.floor(encoded.responseCode / 100);
+    if (!bucket.statusClasses.has(statusClass)) {
+      bucket.statusClasses.add(statusClass);
+      bytes += SUMMARY_VALUE_BYTES;
+    }
+    if (!bucket.methods.has(encoded.method)) {
+      bucket.methods.add(encoded.method);
+      bytes += SUMMARY_VALUE_BYTES + Buffer.byteLength(encoded.method);
+    }
     bucket.bytes += bytes;
     this.byteCount += bytes;
     if (dateMs < bucket.first) bucket.first = dateMs;
@@ -88,6 +110,8 @@ export class LogBatch {
       appId: bucket.appId,
       first: new Date(bucket.first),
       last: new Date(bucket.last),
+      statusClasses: [...bucket.statusClasses],
+      methods: [...bucket.methods],
       entries: bucket.lines,
     }));
   }

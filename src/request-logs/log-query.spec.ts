@@ -109,6 +109,14 @@ describe('buildBucketFilter', () => {
     });
     expect(() => buildBucketFilter('a', { to: 'not a date' })).toThrow(ApiError);
   });
+
+  it('asks for the buckets with entries of the status class and method asked for', () => {
+    expect(buildBucketFilter('a', { status: '5xx', method: 'post' })).toEqual({
+      appId: 'a',
+      statusClasses: 5,
+      methods: 'POST',
+    });
+  });
 });
 
 describe('buildEntryFilter', () => {

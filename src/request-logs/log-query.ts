@@ -61,7 +61,7 @@ export function decodeLogCursor(cursor: string): LogPosition {
 
 /**
  * The MongoDB filter of the buckets that can hold entries of a page: the app's, overlapping the time range,
- * and not all newer than the cursor. Bounds on `first` are repeated on `last`, widened by BUCKET_SPAN_MS, for
+ * with entries of the status class and method asked for, and not all newer than the cursor. Bounds on `first` are repeated on `last`, widened by BUCKET_SPAN_MS, for
  * the index to use.
  */
 export function buildBucketFilter(
@@ -82,6 +82,8 @@ export function buildBucketFilter(
     last.$lt = new Date(Math.min(before + BUCKET_SPAN_MS, MAX_DATE_MS));
   }
   if (filters.from !== undefined) last.$gte = toDate(filters.from, 'from');
+  if (filters.status) filter.statusClasses = Number(filters.status[0]);
+  if (filters.method) filter.methods = filters.method.toUpperCase();
   if (Object.keys(first).length > 0) filter.first = first;
   if (Object.keys(last).length > 0) filter.last = last;
   return filter;

@@ -16,10 +16,11 @@ export interface StoredEntry {
   bytesOut: number;
 }
 
-/** An entry's stored form, with the values the rollups need. */
+/** An entry's stored form, with the values its bucket's summary and the rollups need. */
 export interface EncodedEntry {
   line: string;
   dateMs: number;
+  method: string;
   endPoint: string | null;
   responseCode: number;
   totalTimeMs: number;
@@ -33,12 +34,13 @@ export interface EncodedEntry {
 export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   const dateMs = validDate(entry.date);
   const endPoint = entry.endPoint ? String(entry.endPoint) : null;
+  const method = String(entry.method);
   const responseCode = finite(entry.responseCode);
   const totalTimeMs = finite(entry.totalTimeMs);
   const nodesTried: unknown = entry.nodesTried;
   const line = JSON.stringify([
     dateMs,
-    String(entry.method),
+    method,
     String(entry.path),
     endPoint,
     responseCode,
@@ -50,7 +52,7 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
     finite(entry.bytesIn),
     finite(entry.bytesOut),
   ]);
-  return { line, dateMs, endPoint, responseCode, totalTimeMs };
+  return { line, dateMs, method, endPoint, responseCode, totalTimeMs };
 }
 
 /** The entry a line of encodeEntry() holds; undefined for anything else. */

@@ -10,12 +10,12 @@ export const REQUEST_LOGS_COLLECTION = 'request_logs';
 export const BUCKET_SPAN_MS = 60_000;
 
 /**
- * The request-log entries of one app from one written batch and BUCKET_SPAN_MS (the bucket pattern). Each entry is one string
- * of `entries`, as encodeEntry() writes it (see stored-entry.ts); `first` and `last` are the oldest and newest
- * entry dates. Storing a batch's entries in one document costs the database a fraction of one document per
- * entry: FerretDB on SQLite spends about 70 µs of CPU per 13-field document and 7 µs per entry in a bucket.
- * `_id` is given when the bucket is started, so a batch that is retried after an unacknowledged insert
- * cannot create a second copy.
+ * The request-log entries of one app from one written batch and one BUCKET_SPAN_MS (the bucket pattern). Each
+ * entry is one string of `entries`, as encodeEntry() writes it (see stored-entry.ts); `first` and `last` are
+ * the oldest and newest entry dates. Storing a batch's entries in one document costs the database a fraction
+ * of one document per entry: FerretDB on SQLite spends about 70 µs of CPU per 13-field document and 7 µs per
+ * entry in a bucket. `_id` is given when the bucket is started, so a batch that is retried after an
+ * unacknowledged insert cannot create a second copy.
  */
 @Schema({
   collection: REQUEST_LOGS_COLLECTION,
@@ -34,6 +34,13 @@ export class RequestLogBucket {
 
   @Prop({ type: Date, required: true })
   last: Date;
+
+  /** The status classes (2 for 2xx…) and methods of its entries, for a page query to skip the bucket. */
+  @Prop({ type: [Number], required: true })
+  statusClasses: number[];
+
+  @Prop({ type: [String], required: true })
+  methods: string[];
 
   @Prop({ type: [String], required: true })
   entries: string[];
