@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { createConnection } from 'mongoose';
+import { decodeEntry } from '../src/request-logs/stored-entry';
 import { createApp } from './support/apps';
 import { FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
@@ -37,8 +38,11 @@ async function until(done: () => boolean): Promise<void> {
 async function stored(uri: string): Promise<Array<{ path: string; code: number }>> {
   const connection = await createConnection(uri).asPromise();
   try {
-    const entries = await connection.collection('request_logs').find().sort({ path: 1 }).toArray();
-    return entries.map((entry) => ({ path: String(entry.path), code: Number(entry.responseCode) }));
+    const buckets = await connection.collection('request_logs').find().toArray();
+    return buckets
+      .flatMap((bucket) => (bucket.entries as string[]).map((line) => decodeEntry(line)))
+      .map((entry) => ({ path: String(entry?.path), code: Number(entry?.responseCode) }))
+      .sort((a, b) => a.path.localeCompare(b.path));
   } finally {
     await connection.close();
   }
