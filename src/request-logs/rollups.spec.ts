@@ -3,6 +3,7 @@ import {
   OVERALL_NODE,
   RollupAccumulator,
   RollupIncrement,
+  rollupId,
   rollupUpdate,
   StoredRollup,
   summarizeRollups,
@@ -70,16 +71,28 @@ describe('RollupAccumulator', () => {
     expect(increments).toHaveLength(7);
   });
 
-  it('makes an upsert that only uses $inc and $max, with non-zero buckets only', () => {
+  it('makes an upsert by _id that only uses $inc and $max, with non-zero buckets only', () => {
     const [increment] = buildRollups([
       source({ endPoint: null, responseCode: 499, totalTimeMs: 3 }),
     ]);
     const { filter, update } = rollupUpdate(increment);
-    expect(filter).toEqual({ appId: 'app1', minute: at('2026-01-01T10:00:00.000Z'), node: '' });
+    expect(filter).toEqual({ _id: 'app1|2026-01-01T10:00:00.000Z|' });
     expect(update).toEqual({
       $inc: { requests: 1, errors: 1, [`h.${BUCKET_KEYS[bucketIndex(3)]}`]: 1 },
       $max: { maxMs: 3 },
+      $setOnInsert: { appId: 'app1', minute: at('2026-01-01T10:00:00.000Z'), node: '' },
     });
+  });
+
+  it('gives each app, minute and node its own _id', () => {
+    const minute = at('2026-01-01T10:00:00.000Z');
+    const ids = [
+      rollupId({ appId: 'a', minute, node: '' }),
+      rollupId({ appId: 'a', minute, node: 'n:80' }),
+      rollupId({ appId: 'a', minute: at('2026-01-01T10:01:00.000Z'), node: '' }),
+      rollupId({ appId: 'b', minute, node: '' }),
+    ];
+    expect(new Set(ids).size).toBe(4);
   });
 });
 

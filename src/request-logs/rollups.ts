@@ -108,10 +108,23 @@ export function rollupUpdate(increment: RollupIncrement): {
   increment.counts.forEach((count, i) => {
     if (count > 0) inc[`h.${BUCKET_KEYS[i]}`] = count;
   });
+  const { appId, minute, node } = increment;
   return {
-    filter: { appId: increment.appId, minute: increment.minute, node: increment.node },
-    update: { $inc: inc, $max: { maxMs: increment.maxMs } },
+    filter: { _id: rollupId(increment) },
+    update: { $inc: inc, $max: { maxMs: increment.maxMs }, $setOnInsert: { appId, minute, node } },
   };
+}
+
+/**
+ * A rollup's `_id`, made of its app, minute and node: an upsert then finds its document by `_id`, which
+ * FerretDB looks up in an index, where it scans the whole collection for any other filter.
+ */
+export function rollupId({
+  appId,
+  minute,
+  node,
+}: Pick<RollupIncrement, 'appId' | 'minute' | 'node'>): string {
+  return `${appId}|${minute.toISOString()}|${node}`;
 }
 
 /** The earliest rollup minute in a window: the current minute and the (n - 1) before it. */

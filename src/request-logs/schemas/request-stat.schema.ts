@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { Types } from 'mongoose';
 
 export const REQUEST_STATS_COLLECTION = 'request_stats';
 
@@ -17,7 +16,8 @@ export const REQUEST_STATS_COLLECTION = 'request_stats';
   suppressReservedKeysWarning: true,
 })
 export class RequestStat {
-  _id: Types.ObjectId;
+  /** rollupId(): app, minute and node. */
+  _id: string;
 
   @Prop({ required: true })
   appId: string;
