@@ -55,6 +55,17 @@ describe('LogBatch', () => {
     expect(batch.byteLength).toBeLessThan(bson * 1.05);
   });
 
+  it('gives back every entry as it was appended', () => {
+    const batch = new LogBatch();
+    const paths = Array.from({ length: 300 }, (_, i) => `/\u00e9${'\u{1F600}x'.repeat(i)}`);
+    paths.forEach((path, i) => batch.append(logEntry({ appId: `app${i % 2}`, path })));
+    const stored = batch
+      .documents()
+      .flatMap((doc) => doc.entries.map((line) => decodeEntry(line)?.path));
+    expect(stored.sort()).toEqual([...paths].sort());
+    expect(batch.without(new Map([['app1', 1]])).documents()).toEqual([batch.documents()[0]]);
+  });
+
   it('keeps nothing of an entry that throws while being read', () => {
     const batch = new LogBatch();
     batch.append(logEntry({ requestId: 'kept' }));

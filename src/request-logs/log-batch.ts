@@ -24,9 +24,9 @@ interface OpenBucket {
 
 /**
  * Request-log entries waiting to be written, already encoded into the buckets they will be stored in (one per
- * app and BUCKET_SPAN_MS of entry dates), plus the per-minute rollups of the batch. A bucket's `_id` is fixed when it is started, so a batch
- * sent again after a lost acknowledgement cannot store an entry twice; each entry is held as one string, which
- * keeps buffered entries cheap for the garbage collector.
+ * app and BUCKET_SPAN_MS of entry dates), plus the per-minute rollups of the batch. A bucket's `_id` is fixed
+ * when it is started, so a batch sent again after a lost acknowledgement cannot store an entry twice; each
+ * entry is held as one string, which keeps buffered entries cheap for the garbage collector.
  */
 export class LogBatch {
   /** By `<span number>:<app id>`. */
