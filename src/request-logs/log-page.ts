@@ -4,9 +4,9 @@ import { RequestLogBucket } from './schemas/request-log.schema';
 import { decodeEntry } from './stored-entry';
 
 /**
- * Gathers one page of entries from buckets read newest `last` first. Buckets may overlap in time (entries are
- * dated when their request started; several gateways write at once), so the page is complete only when the
- * next bucket's newest entry is older than the page's extra entry: nothing in it or after it can come first.
+ * Gathers one page of entries from buckets read newest `last` first. Buckets may overlap in time (several
+ * gateways write at once, each dating entries by its own clock), so the page is complete only when the next
+ * bucket's newest entry is older than the page's extra entry: nothing in it or after it can come first.
  */
 export class LogPageCollector {
   private kept: PlacedEntry[] = [];

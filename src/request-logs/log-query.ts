@@ -61,8 +61,8 @@ export function decodeLogCursor(cursor: string): LogPosition {
 
 /**
  * The MongoDB filter of the buckets that can hold entries of a page: the app's, overlapping the time range,
- * with entries of the status class and method asked for, and not all newer than the cursor. Bounds on `first` are repeated on `last`, widened by BUCKET_SPAN_MS, for
- * the index to use.
+ * with entries of the status class and method asked for, and not all newer than the cursor. Bounds on `first`
+ * are repeated on `last`, widened by BUCKET_SPAN_MS, for the index to use.
  */
 export function buildBucketFilter(
   appId: string,

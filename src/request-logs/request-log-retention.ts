@@ -24,8 +24,8 @@ interface IndexInfo {
  * Keeps request logs and rollups for LOG_RETENTION_DAYS.
  *
  * Where the server supports TTL indexes (MongoDB), a TTL index on `last` (log buckets) and `minute` (rollups)
- * does the work; a bucket goes when its newest entry is that old. Support is detected, not assumed: the index is created with `expireAfterSeconds`, then
- * `listIndexes` must report it with that value. FerretDB 1.x refuses the option ("NotImplemented"); there, and
+ * does the work; a bucket goes when its newest entry is that old. Support is detected, not assumed: the index
+ * is created with `expireAfterSeconds`, then `listIndexes` must report it with that value. FerretDB 1.x refuses the option ("NotImplemented"); there, and
  * whenever the answer is not a clear yes, a sweep deletes expired documents at start and every minute. When
  * the check could not reach the database, it is tried again before each sweep.
  */
