@@ -127,11 +127,14 @@ describe('Request logs and stats over HTTP', () => {
       ['/anonymous', 401, null, Buffer.byteLength(anonymous.text)],
       ['/huge', 413, null, expect.any(Number)],
     ]);
-    const stats = await request(t.server)
-      .get(`/api/apps/${name}/stats?window=5m`)
-      .set(owner.auth)
-      .expect(200);
-    expect(stats.body).toMatchObject({ requests: 4, error_rate: 0 });
+    const stats = async () =>
+      (await request(t.server).get(`/api/apps/${name}/stats?window=5m`).set(owner.auth).expect(200))
+        .body as { requests: number; error_rate: number };
+    const deadline = Date.now() + 5000;
+    while ((await stats()).requests < 4 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await stats()).toMatchObject({ requests: 4, error_rate: 0 });
   });
 
   it('logs failed requests with a null end_point and filters by status class and method', async () => {

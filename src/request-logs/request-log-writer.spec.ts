@@ -191,6 +191,20 @@ describe('RequestLogWriter', () => {
     expect(writer.written).toBe(1);
   });
 
+  it('applies the rollups of all the batches written in one LOG_FLUSH_INTERVAL_MS at once', async () => {
+    const { writer, store } = track(
+      makeWriter({ LOG_FLUSH_INTERVAL_MS: '300', LOG_BATCH_SIZE: '2' }),
+    );
+    writer.onApplicationBootstrap();
+    for (let i = 0; i < 10; i++) writer.record(entry());
+    await until(() => writer.written === 10);
+    expect(store.attempts).toHaveLength(5);
+    expect(store.rollups).toHaveLength(0);
+    await until(() => store.rollups.length > 0, 2000);
+    expect(store.rollups).toHaveLength(1);
+    expect(store.rollups[0].find((r) => r.node === '')).toMatchObject({ requests: 10 });
+  });
+
   it('applies the rollups of written batches once, and retries them without holding logs back forever', async () => {
     const { writer, store } = track(makeWriter({}, { ...FAST, maxRollupFailures: 2 }));
     writer.record(entry({ totalTimeMs: 3 }));

@@ -89,6 +89,12 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private queuedCount = 0;
   private inFlight: LogBatch | null = null;
   private pendingRollups = new Map<string, RollupIncrement>();
+  /** When the oldest of `pendingRollups` was merged in. */
+  private rollupsPendingSince = 0;
+  /** Logs were stored since the rollups were last applied: a rollup failure then counts towards giving up. */
+  private logsStoredSinceRollups = false;
+  /** A flush() waits: apply the rollups now rather than when due. */
+  private rollupsWanted = false;
   private rollupFailures = 0;
 
   private recordedCount = 0;
@@ -237,6 +243,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
       if (this.pumping) await this.pumping;
       if (this.settled()) return;
       this.clearRetryTimer();
+      this.rollupsWanted = true;
       if (!(await this.startPump())) throw this.lastError;
       if (this.closed) return;
     }
@@ -306,7 +313,6 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
 
   private async pump(): Promise<void> {
     for (;;) {
-      let logsStored = false;
       if (this.inFlight === null && this.queuedCount > 0) this.inFlight = this.takeBatch();
       if (this.inFlight !== null) {
         const batch = this.withoutDeletedApps(this.inFlight);
@@ -315,9 +321,9 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
         this.inFlight = null;
         this.writtenCount += batch.count;
         this.mergeRollups(batch.rollups.increments());
-        logsStored = batch.count > 0;
+        if (batch.count > 0) this.logsStoredSinceRollups = true;
       }
-      await this.applyPendingRollups(logsStored);
+      if (this.rollupsDue()) await this.applyPendingRollups();
       const draining = this.writtenCount + this.discardedCount < this.drainTarget;
       const more = this.sealed.size > 0 || (this.queuedCount > 0 && (this.tickMissed || draining));
       this.tickMissed = false;
@@ -325,28 +331,46 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private async applyPendingRollups(logsStored: boolean): Promise<void> {
+  /**
+   * Rollups are applied once per LOG_FLUSH_INTERVAL_MS, not per batch, so that each (app, minute, node) gets
+   * one upsert per interval however many batches a busy gateway writes; a flush() applies them at once.
+   */
+  private rollupsDue(): boolean {
+    return (
+      this.pendingRollups.size > 0 &&
+      (this.rollupsWanted ||
+        this.closed ||
+        Date.now() - this.rollupsPendingSince >= this.config.logFlushIntervalMs)
+    );
+  }
+
+  private async applyPendingRollups(): Promise<void> {
     for (const [key, increment] of this.pendingRollups) {
       if (this.deletedApps.has(increment.appId)) this.pendingRollups.delete(key);
     }
-    if (this.pendingRollups.size === 0) return;
+    if (this.pendingRollups.size === 0) return this.resetRollups();
     try {
       await this.call(this.store.applyRollups([...this.pendingRollups.values()]));
-      this.pendingRollups.clear();
-      this.rollupFailures = 0;
+      this.resetRollups();
     } catch (error) {
       // The database took the logs but not the rollups: after a few tries, give the rollups up rather than
       // hold the logs back behind them.
-      if (logsStored && ++this.rollupFailures >= this.tuning.maxRollupFailures) {
+      if (this.logsStoredSinceRollups && ++this.rollupFailures >= this.tuning.maxRollupFailures) {
         this.logger.error(
           `Giving up ${this.pendingRollups.size} request-stat rollups after ${this.rollupFailures} failures: ${describe(error)}`,
         );
-        this.pendingRollups.clear();
-        this.rollupFailures = 0;
+        this.resetRollups();
         return;
       }
       throw error;
     }
+  }
+
+  private resetRollups(): void {
+    this.pendingRollups.clear();
+    this.rollupFailures = 0;
+    this.logsStoredSinceRollups = false;
+    this.rollupsWanted = false;
   }
 
   private seal(): void {
@@ -369,6 +393,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private mergeRollups(increments: RollupIncrement[]): void {
+    if (this.pendingRollups.size === 0) this.rollupsPendingSince = Date.now();
     for (const increment of increments) {
       const key = `${increment.appId}\u0000${increment.minute.getTime()}\u0000${increment.node}`;
       const pending = this.pendingRollups.get(key);
