@@ -522,7 +522,8 @@ describe('Request-log writer through a database outage', () => {
       await sleep(1000);
       await (database as EmbeddedServer).stop();
       database = undefined;
-      await sleep(3000);
+      // longer than serverSelectionTimeoutMS (5 s): a write waiting for the server fails, not just waits
+      await sleep(6000);
       const duringOutage = writer.counters();
       expect(duringOutage.buffered).toBeGreaterThan(1000);
       database = await startDatabase(port); // same port, same data directory
