@@ -65,9 +65,10 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
  * single pump, started by a timer every LOG_FLUSH_INTERVAL_MS or as soon as a batch holds LOG_BATCH_SIZE
  * entries, inserts one batch at a time (`ordered: false`). A failed batch is kept and retried with exponential
  * backoff (capped at retryMaxMs); retrying can never duplicate an entry because its bucket's `_id` was fixed
- * when the bucket was started and buckets already present are counted as written. The per-minute rollups of a
- * batch are applied once its logs are stored; they are retried too, so a rollup write whose acknowledgement is
- * lost is counted twice (stats may over-count in that rare case; logs never duplicate).
+ * when the bucket was started and buckets already present are counted as written. The per-minute rollups of
+ * the batches stored are merged and applied once per LOG_FLUSH_INTERVAL_MS; they are retried too, so a rollup
+ * write whose acknowledgement is lost is counted twice (stats may over-count in that rare case; logs never
+ * duplicate).
  *
  * When the queue holds LOG_BUFFER_MAX entries (including the batch in flight), new entries are dropped and
  * counted: the oldest ones, kept, form an unbroken history from the start of an outage.

@@ -1,20 +1,7 @@
 import { RequestLogEntry } from './request-log-entry';
 
-/** A request-log entry as read back from its bucket (see RequestLogBucket). */
-export interface StoredEntry {
-  date: Date;
-  method: string;
-  path: string;
-  endPoint: string | null;
-  responseCode: number;
-  totalTimeMs: number;
-  upstreamTimeMs: number | null;
-  requestId: string;
-  clientIp: string;
-  nodesTried: string[];
-  bytesIn: number;
-  bytesOut: number;
-}
+/** A request-log entry as read back from its bucket (see RequestLogBucket): the bucket holds its app. */
+export type StoredEntry = Omit<RequestLogEntry, 'appId'>;
 
 /** An entry's stored form, with the values its bucket's summary and the rollups need. */
 export interface EncodedEntry {
@@ -27,9 +14,10 @@ export interface EncodedEntry {
 }
 
 /**
- * The stored form of an entry: a JSON array with the fields of StoredEntry in that order, the date in epoch
- * milliseconds and `nodesTried` null when it is just `[endPoint]`. Fields of the wrong type are stored as
- * sane values. Throws (and returns nothing) when reading the entry throws.
+ * The stored form of an entry: the JSON array `[date (epoch ms), method, path, endPoint, responseCode,
+ * totalTimeMs, upstreamTimeMs, requestId, clientIp, nodesTried, bytesIn, bytesOut]`, with `nodesTried` null
+ * when it is just `[endPoint]`. Fields of the wrong type are stored as sane values. Throws (and returns
+ * nothing) when reading the entry throws.
  */
 export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   const dateMs = validDate(entry.date);
