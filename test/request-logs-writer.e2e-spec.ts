@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection, Model, Types } from 'mongoose';
+import { Connection, Model, mongo, Types } from 'mongoose';
 import { defaultFerretdbBinary } from '../src/config/app-config';
 import { EmbeddedServer, startEmbeddedServer } from '../src/database/embedded-server';
 import { bucketIndex } from '../src/request-logs/latency-histogram';
@@ -15,8 +15,9 @@ import { MongoRequestLogStore, RequestLogStore } from '../src/request-logs/reque
 import { RequestLogWriter } from '../src/request-logs/request-log-writer';
 import { RequestLogsService } from '../src/request-logs/request-logs.service';
 import { RequestLogBucket } from '../src/request-logs/schemas/request-log.schema';
-import { decodeEntry } from '../src/request-logs/stored-entry';
 import { RequestStat } from '../src/request-logs/schemas/request-stat.schema';
+import { encodeEntry } from '../src/request-logs/stored-entry';
+import { bucketEntries } from '../src/request-logs/testing/bucket-entries';
 import { storedEntries, storedEntryCount } from './support/request-logs';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -142,9 +143,10 @@ describe('Request-log writer against the real database', () => {
       last: later.date,
       statusClasses: [5, 2],
       methods: ['GET'],
-      entries: [expect.any(String), expect.any(String)],
+      entries: expect.any(mongo.Binary),
     });
-    expect(decodeEntry(buckets[0].entries[0])).toEqual({
+    expect(bucketEntries(buckets[0])).toHaveLength(2);
+    expect(bucketEntries(buckets[0])[0]).toEqual({
       date: e.date,
       method: 'GET',
       path: '/items',
@@ -158,7 +160,7 @@ describe('Request-log writer against the real database', () => {
       bytesIn: 0,
       bytesOut: 42,
     });
-    expect(decodeEntry(buckets[0].entries[1])).toMatchObject({
+    expect(bucketEntries(buckets[0])[1]).toMatchObject({
       path: '/caf\u00e9/\u{1F600}?',
       totalTimeMs: 1.25,
       endPoint: '127.0.0.1:9001',
@@ -186,7 +188,7 @@ describe('Request-log writer against the real database', () => {
       .sort({ _id: 1 })
       .lean();
     expect(stored).toEqual(batch.documents());
-    expect(decodeEntry(stored[0].entries[0])).toMatchObject({
+    expect(bucketEntries(stored[0])[0]).toMatchObject({
       bytesOut: 5_000_000_000,
       nodesTried: ['a:1', 'b:2'],
     });
@@ -297,6 +299,27 @@ describe('Request-log writer against the real database', () => {
       } while (cursor);
       expect(seen).toEqual(made.map((e) => e.requestId).reverse());
     }
+  });
+
+  it('pages through buckets whose entries an earlier build stored as an array of strings', async () => {
+    const store = new MongoRequestLogStore(logs, stats);
+    const appId = newAppId();
+    const base = Date.now() - 60_000;
+    const made = Array.from({ length: 6 }, (_, i) => entry(appId, { date: new Date(base + i) }));
+    await logs.collection.insertOne({
+      _id: new Types.ObjectId(),
+      appId,
+      first: made[0].date,
+      last: made[2].date,
+      statusClasses: [2],
+      methods: ['GET'],
+      entries: made.slice(0, 3).map((e) => encodeEntry(e).line),
+    });
+    const batch = new LogBatch();
+    made.slice(3).forEach((e) => batch.append(e));
+    await store.insertLogs(batch);
+    const page = await service.page(appId, { limit: 10 });
+    expect(page.logs.map((log) => log.request_id)).toEqual(made.map((e) => e.requestId).reverse());
   });
 
   it('filters by status class, method, literal path prefix and time range', async () => {

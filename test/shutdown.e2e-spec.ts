@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { createConnection } from 'mongoose';
-import { decodeEntry } from '../src/request-logs/stored-entry';
+import { bucketEntries } from '../src/request-logs/testing/bucket-entries';
 import { createApp } from './support/apps';
 import { FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
@@ -40,8 +40,8 @@ async function stored(uri: string): Promise<Array<{ path: string; code: number }
   try {
     const buckets = await connection.collection('request_logs').find().toArray();
     return buckets
-      .flatMap((bucket) => (bucket.entries as string[]).map((line) => decodeEntry(line)))
-      .map((entry) => ({ path: String(entry?.path), code: Number(entry?.responseCode) }))
+      .flatMap((bucket) => bucketEntries({ entries: bucket.entries }))
+      .map((entry) => ({ path: entry.path, code: entry.responseCode }))
       .sort((a, b) => a.path.localeCompare(b.path));
   } finally {
     await connection.close();

@@ -2,11 +2,11 @@ import { mongo } from 'mongoose';
 import { LogBatch } from './log-batch';
 import { BUCKET_SPAN_MS } from './schemas/request-log.schema';
 import { RequestLogEntry } from './request-log-entry';
-import { decodeEntry } from './stored-entry';
+import { bucketEntries } from './testing/bucket-entries';
 import { logEntry } from './testing/log-entry';
 
 const requestIds = (batch: LogBatch) =>
-  batch.documents().flatMap((doc) => doc.entries.map((line) => decodeEntry(line)?.requestId));
+  batch.documents().flatMap((doc) => bucketEntries(doc).map((entry) => entry.requestId));
 
 describe('LogBatch', () => {
   it('puts each app’s entries in one bucket, with an _id given once and the range of their dates', () => {
@@ -22,7 +22,7 @@ describe('LogBatch', () => {
     expect(docs.map((doc) => doc.appId)).toEqual(['app1', 'app2']);
     expect(docs[0]).toMatchObject({ first: new Date(1000), last: new Date(3000) });
     expect(docs[0]).toMatchObject({ statusClasses: [2], methods: ['GET'] });
-    expect(docs[0].entries.map((line) => decodeEntry(line)?.requestId)).toEqual(['a1', 'a2', 'a3']);
+    expect(bucketEntries(docs[0]).map((entry) => entry.requestId)).toEqual(['a1', 'a2', 'a3']);
     expect(docs[1]).toMatchObject({ statusClasses: [5, 2], methods: ['POST', 'GET'] });
     expect(batch.documents().map((doc) => String(doc._id))).toEqual(
       docs.map((doc) => String(doc._id)),
@@ -61,7 +61,7 @@ describe('LogBatch', () => {
     paths.forEach((path, i) => batch.append(logEntry({ appId: `app${i % 2}`, path })));
     const stored = batch
       .documents()
-      .flatMap((doc) => doc.entries.map((line) => decodeEntry(line)?.path));
+      .flatMap((doc) => bucketEntries(doc).map((entry) => entry.path));
     expect(stored.sort()).toEqual([...paths].sort());
     expect(batch.without(new Map([['app1', 1]])).documents()).toEqual([batch.documents()[0]]);
   });

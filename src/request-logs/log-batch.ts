@@ -1,20 +1,19 @@
-import { Types } from 'mongoose';
+import { mongo, Types } from 'mongoose';
+import { LineBuffer } from './line-buffer';
 import { RequestLogEntry } from './request-log-entry';
 import { RollupAccumulator } from './rollups';
 import { BUCKET_SPAN_MS, RequestLogBucket } from './schemas/request-log.schema';
 import { encodeEntry } from './stored-entry';
 
 /** What a bucket document adds to its entries, roughly, for the batch's byte count. */
-const BUCKET_OVERHEAD_BYTES = 100;
-/** An entry's string header and array index in BSON. */
-const ENTRY_OVERHEAD_BYTES = 12;
+const BUCKET_OVERHEAD_BYTES = 128;
 /** A value's type, index and length in BSON, for the status classes and methods of a bucket. */
 const SUMMARY_VALUE_BYTES = 12;
 
 interface OpenBucket {
   readonly id: Types.ObjectId;
   readonly appId: string;
-  readonly lines: string[];
+  readonly lines: LineBuffer;
   readonly statusClasses: Set<number>;
   readonly methods: Set<string>;
   bytes: number;
@@ -25,8 +24,8 @@ interface OpenBucket {
 /**
  * Request-log entries waiting to be written, already encoded into the buckets they will be stored in (one per
  * app and BUCKET_SPAN_MS of entry dates), plus the per-minute rollups of the batch. A bucket's `_id` is fixed
- * when it is started, so a batch sent again after a lost acknowledgement cannot store an entry twice; each
- * entry is held as one string, which keeps buffered entries cheap for the garbage collector.
+ * when it is started, so a batch sent again after a lost acknowledgement cannot store an entry twice; its
+ * entries wait as lines of a LineBuffer, outside the JavaScript heap, and are stored as that one binary value.
  */
 export class LogBatch {
   /** By `<span number>:<app id>`. */
@@ -61,7 +60,7 @@ export class LogBatch {
       bucket = {
         id: new Types.ObjectId(),
         appId,
-        lines: [],
+        lines: new LineBuffer(),
         statusClasses: new Set(),
         methods: new Set(),
         bytes,
@@ -71,8 +70,7 @@ export class LogBatch {
       this.buckets.set(key, bucket);
       this.byteCount += bytes;
     }
-    let bytes = Buffer.byteLength(line) + ENTRY_OVERHEAD_BYTES;
-    bucket.lines.push(line);
+    let bytes = bucket.lines.push(line, Buffer.byteLength(line));
     const statusClass = Math.floor(encoded.responseCode / 100);
     if (!bucket.statusClasses.has(statusClass)) {
       bucket.statusClasses.add(statusClass);
@@ -97,7 +95,7 @@ export class LogBatch {
     for (const [key, bucket] of this.buckets) {
       if (appIds.has(bucket.appId)) continue;
       kept.buckets.set(key, bucket);
-      kept.entryCount += bucket.lines.length;
+      kept.entryCount += bucket.lines.count;
       kept.byteCount += bucket.bytes;
     }
     return kept;
@@ -112,7 +110,7 @@ export class LogBatch {
       last: new Date(bucket.last),
       statusClasses: [...bucket.statusClasses],
       methods: [...bucket.methods],
-      entries: bucket.lines,
+      entries: new mongo.Binary(bucket.lines.bytes()),
     }));
   }
 }

@@ -1,4 +1,5 @@
-import { Types } from 'mongoose';
+import { mongo, Types } from 'mongoose';
+import { LogBatch } from './log-batch';
 import { LogPageCollector } from './log-page';
 import { buildEntryFilter, comparePositions, encodeLogCursor, decodeLogCursor } from './log-query';
 import { encodeEntry } from './stored-entry';
@@ -7,17 +8,17 @@ import { logEntry } from './testing/log-entry';
 interface TestBucket {
   _id: Types.ObjectId;
   last: Date;
-  entries: string[];
+  entries: unknown;
 }
 
+const entryAt = (ms: number) => logEntry({ date: new Date(ms), requestId: `at-${ms}` });
+
+/** A bucket as the writer stores it. */
 function bucket(dates: number[]): TestBucket {
-  return {
-    _id: new Types.ObjectId(),
-    last: new Date(Math.max(...dates)),
-    entries: dates.map(
-      (ms) => encodeEntry(logEntry({ date: new Date(ms), requestId: `at-${ms}` })).line,
-    ),
-  };
+  const batch = new LogBatch();
+  for (const ms of dates) batch.append(entryAt(ms));
+  const [doc] = batch.documents();
+  return doc;
 }
 
 /** Feeds buckets newest `last` first, as the database returns them, and counts how many were read. */
@@ -67,11 +68,23 @@ describe('LogPageCollector', () => {
     expect(new Set(positions.map((p) => `${p.bucket}.${p.index}`)).size).toBe(3);
   });
 
+  it('reads the array of strings that buckets of earlier builds hold', () => {
+    const old = { ...bucket([1]), entries: [7, 8].map((ms) => encodeEntry(entryAt(ms)).line) };
+    const collector = new LogPageCollector(5, buildEntryFilter({}));
+    collector.add(old);
+    collector.add(bucket([4]));
+    const { entries } = collector.page();
+    expect(entries.map(({ entry }) => entry.requestId)).toEqual(['at-8', 'at-7', 'at-4']);
+    expect(entries.map(({ position }) => position.index)).toEqual([1, 0, 0]);
+  });
+
   it('skips lines that are not entries, and documents that are not buckets', () => {
     const b = bucket([1, 2, 3]);
-    b.entries.push('garbage');
+    const lines = Buffer.from((b.entries as mongo.Binary).value());
+    b.entries = new mongo.Binary(Buffer.concat([lines, Buffer.from('\ngarbage\n{}')]));
     const collector = new LogPageCollector(2, buildEntryFilter({}));
     collector.add(b);
+    collector.add({ ...bucket([9]), entries: 'not lines' });
     const perEntryDocument = { _id: new Types.ObjectId(), date: new Date(0), path: '/old' };
     expect(collector.isComplete((perEntryDocument as { last?: Date }).last)).toBe(false);
     collector.add(perEntryDocument as unknown as TestBucket);

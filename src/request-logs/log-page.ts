@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { comparePositions, PlacedEntry } from './log-query';
-import { RequestLogBucket } from './schemas/request-log.schema';
-import { decodeEntry } from './stored-entry';
+import { decodeEntry, storedLines } from './stored-entry';
 
 /**
  * Gathers one page of entries from buckets read newest `last` first. Buckets may overlap in time (several
@@ -27,11 +26,10 @@ export class LogPageCollector {
     return last.getTime() < this.kept[this.limit].position.dateMs;
   }
 
-  add(bucket: Pick<RequestLogBucket, '_id' | 'entries'>): void {
-    if (!Array.isArray(bucket.entries) || !(bucket._id instanceof Types.ObjectId)) return;
+  add(bucket: { _id: unknown; entries: unknown }): void {
+    if (!(bucket._id instanceof Types.ObjectId)) return;
     const bucketId = bucket._id.toHexString();
-    const entries: unknown[] = bucket.entries;
-    entries.forEach((line, index) => {
+    storedLines(bucket.entries).forEach((line, index) => {
       const entry = decodeEntry(line);
       if (!entry) return;
       const placed = { entry, position: { dateMs: entry.date.getTime(), bucket: bucketId, index } };

@@ -7,7 +7,8 @@ import { RequestLogStore } from './request-log-store';
 import { RequestLogWriter, RequestLogWriterTuning } from './request-log-writer';
 import { RollupIncrement } from './rollups';
 import { logEntry } from './testing/log-entry';
-import { decodeEntry, StoredEntry } from './stored-entry';
+import { StoredEntry } from './stored-entry';
+import { bucketEntries } from './testing/bucket-entries';
 
 /** Keeps entries by bucket `_id` and index, as the database's unique `_id` would. */
 class FakeStore extends RequestLogStore {
@@ -21,9 +22,9 @@ class FakeStore extends RequestLogStore {
 
   async insertLogs(batch: LogBatch): Promise<void> {
     const docs = batch.documents().flatMap((bucket) =>
-      bucket.entries.map((line, index) => ({
+      bucketEntries(bucket).map((entry, index) => ({
         key: `${bucket._id.toHexString()}.${index}`,
-        entry: { appId: bucket.appId, ...(decodeEntry(line) as StoredEntry) },
+        entry: { appId: bucket.appId, ...entry },
       })),
     );
     this.attempts.push(docs.map(({ key }) => key));

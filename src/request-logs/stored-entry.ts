@@ -1,3 +1,5 @@
+import { mongo } from 'mongoose';
+import { splitLines } from './line-buffer';
 import { RequestLogEntry } from './request-log-entry';
 
 /** A request-log entry as read back from its bucket (see RequestLogBucket): the bucket holds its app. */
@@ -41,6 +43,15 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
     finite(entry.bytesOut),
   ]);
   return { line, dateMs, method, endPoint, responseCode, totalTimeMs };
+}
+
+/**
+ * The lines of a bucket's `entries`: the lines of its binary value, or the strings of the array that buckets
+ * written by earlier builds hold. None for anything else.
+ */
+export function storedLines(entries: unknown): unknown[] {
+  if (entries instanceof mongo.Binary) return splitLines(entries.value());
+  return Array.isArray(entries) ? entries : [];
 }
 
 /** The entry a line of encodeEntry() holds; undefined for anything else. */

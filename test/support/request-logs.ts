@@ -1,6 +1,7 @@
 import { Model } from 'mongoose';
 import { RequestLogBucket } from '../../src/request-logs/schemas/request-log.schema';
-import { decodeEntry, StoredEntry } from '../../src/request-logs/stored-entry';
+import { StoredEntry } from '../../src/request-logs/stored-entry';
+import { bucketEntries } from '../../src/request-logs/testing/bucket-entries';
 
 /** Every entry stored for an app, decoded from its buckets, in no particular order. */
 export async function storedEntries(
@@ -8,13 +9,7 @@ export async function storedEntries(
   appId: string,
 ): Promise<StoredEntry[]> {
   const buckets = await logs.find({ appId, entries: { $exists: true } }).lean();
-  return buckets.flatMap((bucket) =>
-    bucket.entries.map((line) => {
-      const entry = decodeEntry(line);
-      if (!entry) throw new Error(`not a stored entry: ${line}`);
-      return entry;
-    }),
-  );
+  return buckets.flatMap(bucketEntries);
 }
 
 export async function storedEntryCount(

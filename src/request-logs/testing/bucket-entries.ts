@@ -1,0 +1,10 @@
+import { decodeEntry, StoredEntry, storedLines } from '../stored-entry';
+
+/** Every entry of a stored bucket, in order; throws on a line that is not one. */
+export function bucketEntries(bucket: { entries: unknown }): StoredEntry[] {
+  return storedLines(bucket.entries).map((line) => {
+    const entry = decodeEntry(line);
+    if (!entry) throw new Error(`not a stored entry: ${String(line)}`);
+    return entry;
+  });
+}
