@@ -1,4 +1,5 @@
-const INITIAL_CAPACITY = 16 * 1024;
+/** Small, as a batch may hold many buckets of a few entries (many apps, or a backlog across minutes). */
+const INITIAL_CAPACITY = 512;
 const NEWLINE = 0x0a;
 
 /**
