@@ -275,3 +275,48 @@ describe('Request logs turned off (LOG_ENABLED=false)', () => {
     }
   });
 });
+
+describe('Log pages with a scan limit (LOG_PAGE_SCAN_LIMIT)', () => {
+  it('answers a filtered page that finds few matches with what it found and a cursor, and walks every match once', async () => {
+    const t = await startTestApp({ LOG_PAGE_SCAN_LIMIT: '3', LOG_FLUSH_INTERVAL_MS: '50' });
+    const node = await startFakeNode('scan');
+    try {
+      const owner = await registerUser(t.server);
+      const name = await createApp(t.server, owner, [node]);
+      const paths: string[] = [];
+      for (let round = 0; round < 6; round++) {
+        for (let i = 0; i < 5; i++) {
+          const path = i === 2 ? `/match/${round}` : `/other/${round}-${i}`;
+          await request(t.server).get(`/api/balance/${name}${path}`).expect(200);
+          paths.push(path);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 150)); // written as a bucket of its own
+      }
+      const walk = async (query: string) => {
+        const pages: string[][] = [];
+        let cursor: string | null = null;
+        do {
+          const res: request.Response = await request(t.server)
+            .get(`/api/logs/${name}?limit=10${query}${cursor ? `&cursor=${cursor}` : ''}`)
+            .set(owner.auth)
+            .expect(200);
+          pages.push(res.body.logs.map((log: { path: string }) => log.path));
+          cursor = res.body.next_cursor;
+        } while (cursor);
+        return pages;
+      };
+      const deadline = Date.now() + 5000;
+      while ((await walk('')).flat().length < paths.length) {
+        if (Date.now() > deadline) throw new Error('the entries were not all written');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect((await walk('')).flat()).toEqual([...paths].reverse());
+      const matching = await walk('&path_prefix=/match/');
+      expect(matching.flat()).toEqual([5, 4, 3, 2, 1, 0].map((round) => `/match/${round}`));
+      expect(matching.length).toBeGreaterThanOrEqual(6); // one bucket read per page
+    } finally {
+      await node.close();
+      await t.close();
+    }
+  });
+});

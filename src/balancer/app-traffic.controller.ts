@@ -2,7 +2,11 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/current-user.decorator';
 import { ApiErrors } from '../common/error-response.dto';
-import { AppStatsDto, AppStatsQueryDto, PERCENTILE_DESCRIPTION } from '../request-logs/dto/app-stats.dto';
+import {
+  AppStatsDto,
+  AppStatsQueryDto,
+  PERCENTILE_DESCRIPTION,
+} from '../request-logs/dto/app-stats.dto';
 import { AppRequestLogsDto } from '../request-logs/dto/request-log.dto';
 import { RequestLogsQueryDto } from '../request-logs/dto/request-logs-query.dto';
 import { RequestLogsService } from '../request-logs/request-logs.service';
@@ -22,7 +26,9 @@ export class AppTrafficController {
   @Get('logs/:app')
   @ApiOperation({
     summary: "Page through an app's request logs, newest first",
-    description: 'Owner only. Filters combine with AND; pass next_cursor as cursor for the next page.',
+    description:
+      'Owner only. Filters combine with AND; pass next_cursor as cursor for the next page, until it is null ' +
+      '(a page may hold fewer entries than limit, even none, and still have one).',
   })
   @ApiOkResponse({ type: AppRequestLogsDto })
   @ApiErrors(400, 401, 403, 404)

@@ -57,6 +57,8 @@ export class AppConfig {
   readonly logBatchSize: number;
   readonly logBufferMax: number;
   readonly logRetentionDays: number;
+  /** Stored entries one log page request reads at most before it answers with what it found and a cursor. */
+  readonly logPageScanLimit: number;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);
@@ -129,6 +131,7 @@ export function loadConfig(env: Env): AppConfig {
     logBatchSize: vars.LOG_BATCH_SIZE,
     logBufferMax: vars.LOG_BUFFER_MAX,
     logRetentionDays: vars.LOG_RETENTION_DAYS,
+    logPageScanLimit: vars.LOG_PAGE_SCAN_LIMIT,
   });
 }
 

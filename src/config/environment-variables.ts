@@ -129,6 +129,10 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   LOG_RETENTION_DAYS: number = 1;
+
+  @IsInt()
+  @Min(1)
+  LOG_PAGE_SCAN_LIMIT: number = 50000;
 }
 
 function parseBoolean(value: unknown): unknown {

@@ -1,38 +1,80 @@
 import { mongo, Types } from 'mongoose';
 import { LogBatch } from './log-batch';
 import { LogPageCollector } from './log-page';
-import { buildEntryFilter, comparePositions, encodeLogCursor, decodeLogCursor } from './log-query';
+import {
+  buildEntryFilter,
+  comparePositions,
+  decodeLogCursor,
+  encodeLogCursor,
+  RequestLogFilters,
+} from './log-query';
+import { RequestLogEntry } from './request-log-entry';
 import { encodeEntry } from './stored-entry';
+import { bucketEntries } from './testing/bucket-entries';
 import { logEntry } from './testing/log-entry';
 
 interface TestBucket {
   _id: Types.ObjectId;
+  first: Date;
   last: Date;
   entries: unknown;
 }
 
-const entryAt = (ms: number) => logEntry({ date: new Date(ms), requestId: `at-${ms}` });
+let made = 0;
+const entryAt = (ms: number, matching = false) =>
+  logEntry({
+    date: new Date(ms),
+    requestId: `at-${ms}`,
+    path: matching ? `/match/${made++}` : '/other',
+  });
 
 /** A bucket as the writer stores it. */
-function bucket(dates: number[]): TestBucket {
+function bucketOf(entries: RequestLogEntry[]): TestBucket {
   const batch = new LogBatch();
-  for (const ms of dates) batch.append(entryAt(ms));
+  for (const entry of entries) batch.append(entry);
   const [doc] = batch.documents();
   return doc;
 }
 
-/** Feeds buckets newest `last` first, as the database returns them, and counts how many were read. */
-function collect(buckets: TestBucket[], limit: number, cursor?: string) {
+function bucket(dates: number[]): TestBucket {
+  return bucketOf(dates.map((ms) => entryAt(ms)));
+}
+
+/** Feeds buckets newest `last` first, as the database returns them, and counts how many were added. */
+function collect(
+  buckets: TestBucket[],
+  limit: number,
+  cursor?: string,
+  { scanLimit, filters = {} }: { scanLimit?: number; filters?: RequestLogFilters } = {},
+) {
   const after = cursor === undefined ? undefined : decodeLogCursor(cursor);
-  const collector = new LogPageCollector(limit, buildEntryFilter({}, after));
-  const sorted = [...buckets].sort((a, b) => b.last.getTime() - a.last.getTime());
+  const collector = new LogPageCollector(limit, buildEntryFilter(filters, after), {
+    scanLimit,
+    after,
+  });
+  const sorted = buckets
+    .filter((b) => !after || b.first.getTime() <= after.dateMs) // as buildBucketFilter() bounds `first`
+    .sort((a, b) => b.last.getTime() - a.last.getTime());
   let read = 0;
   for (const b of sorted) {
-    if (collector.isComplete(b.last)) break;
+    if (collector.isComplete(b.last) || collector.stopsBefore(b.last)) break;
     collector.add(b);
     read++;
   }
   return { ...collector.page(), read };
+}
+
+/** Every page of a walk: the request ids of each and the buckets each read. */
+function walk(buckets: TestBucket[], limit: number, options?: Parameters<typeof collect>[3]) {
+  const pages: { ids: string[]; read: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const { entries, next, read } = collect(buckets, limit, cursor, options);
+    pages.push({ ids: entries.map(({ entry }) => entry.requestId), read });
+    cursor = next ? encodeLogCursor(next) : undefined;
+    if (pages.length > 1000) throw new Error('the walk does not end');
+  } while (cursor);
+  return pages;
 }
 
 describe('LogPageCollector', () => {
@@ -40,16 +82,38 @@ describe('LogPageCollector', () => {
     // two gateways' buckets, interleaved in time, and one much older
     const buckets = [bucket([10, 13, 16, 19]), bucket([11, 12, 14, 15, 17, 18]), bucket([1, 2])];
     for (const limit of [1, 2, 3, 5, 100]) {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      for (;;) {
-        const { entries, more } = collect(buckets, limit, cursor);
-        seen.push(...entries.map(({ entry }) => entry.requestId));
-        if (!more) break;
-        cursor = encodeLogCursor(entries[entries.length - 1].position);
-      }
+      const seen = walk(buckets, limit).flatMap((page) => page.ids);
       expect(seen).toEqual([19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 2, 1].map((ms) => `at-${ms}`));
     }
+  });
+
+  it('past its scan limit, returns what it found and resumes after it, each match exactly once', () => {
+    // one entry in 4 matches the filter; buckets overlap in time as two gateways' do
+    const buckets = [0, 1, 2, 3, 4, 5].map((i) =>
+      bucketOf([0, 1, 2, 3].map((j) => entryAt(100 * (i >> 1) + 10 * j + (i % 2), j === 0))),
+    );
+    const matching = buckets
+      .flatMap((b) => bucketEntries(b))
+      .filter((e) => e.path.startsWith('/match'))
+      .sort((a, b) => b.date.getTime() - a.date.getTime())
+      .map((e) => e.requestId);
+    for (const limit of [1, 2, 10]) {
+      for (const scanLimit of [1, 4, 8, 100]) {
+        const pages = walk(buckets, limit, { scanLimit, filters: { path_prefix: '/match' } });
+        expect(pages.flatMap((page) => page.ids)).toEqual(matching);
+        // the limit's worth of buckets, the one that cannot be resumed from (it ends where the page starts),
+        // and one more that tells where to resume
+        const bucketsPerPage = Math.ceil(scanLimit / 4) + 2;
+        for (const page of pages) expect(page.read).toBeLessThanOrEqual(bucketsPerPage);
+        if (scanLimit < 24 && limit === 10) expect(pages.length).toBeGreaterThan(1);
+      }
+    }
+  });
+
+  it('reads on past its scan limit rather than resume where it started (buckets ending on one millisecond)', () => {
+    const buckets = [0, 1, 2].map(() => bucketOf([entryAt(5, false), entryAt(5, true)]));
+    const pages = walk(buckets, 10, { scanLimit: 1, filters: { path_prefix: '/match' } });
+    expect(pages.flatMap((page) => page.ids)).toHaveLength(3);
   });
 
   it('stops reading once no older bucket can hold an entry of the page', () => {
@@ -57,7 +121,7 @@ describe('LogPageCollector', () => {
     expect(collect(buckets, 1).read).toBe(1);
     expect(collect(buckets, 2).read).toBe(2); // the extra entry that says "more" is in the second bucket
     expect(collect(buckets, 3).read).toBe(2);
-    expect(collect(buckets, 6)).toMatchObject({ read: 3, more: false });
+    expect(collect(buckets, 6)).toMatchObject({ read: 3, next: null });
   });
 
   it('breaks ties between entries of one millisecond by bucket, then by index', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { AppConfig } from '../config/app-config';
 import { Model } from 'mongoose';
 import { AppStatsDto, StatsWindow } from './dto/app-stats.dto';
 import { RequestLogPageDto } from './dto/request-log.dto';
@@ -33,12 +34,14 @@ export class RequestLogsService {
     @InjectModel(RequestLogBucket.name) private readonly logs: Model<RequestLogBucket>,
     @InjectModel(RequestStat.name) private readonly rollups: Model<RequestStat>,
     private readonly writer: RequestLogWriter,
+    private readonly config: AppConfig,
   ) {}
 
   /**
    * One page of an app's logs, newest first (see LogPosition). The cursor is the position of the last entry
-   * returned, so entries logged while a client walks the pages never shift it: no duplicates, no gaps. Throws
-   * ApiError 400 "01" for a cursor this API did not return.
+   * returned, so entries logged while a client walks the pages never shift it: no duplicates, no gaps. A page
+   * that reads LOG_PAGE_SCAN_LIMIT entries without filling up returns what it found, possibly nothing, and a
+   * cursor to go on from. Throws ApiError 400 "01" for a cursor this API did not return.
    */
   async page(appId: string, query: RequestLogPageQuery = {}): Promise<RequestLogPageDto> {
     const limit = Math.min(
@@ -46,24 +49,26 @@ export class RequestLogsService {
       Math.max(1, Math.trunc(query.limit ?? DEFAULT_LOGS_PAGE)),
     );
     const after = query.cursor ? decodeLogCursor(query.cursor) : undefined;
-    const collector = new LogPageCollector(limit, buildEntryFilter(query, after));
+    const collector = new LogPageCollector(limit, buildEntryFilter(query, after), {
+      scanLimit: this.config.logPageScanLimit,
+      after,
+    });
     const buckets = this.logs.collection.find<RequestLogBucket>(
       buildBucketFilter(appId, query, after),
       { sort: { last: -1, _id: -1 }, batchSize: BUCKETS_PER_READ },
     );
     try {
       for await (const bucket of buckets) {
-        if (collector.isComplete(bucket.last)) break;
+        if (collector.isComplete(bucket.last) || collector.stopsBefore(bucket.last)) break;
         collector.add(bucket);
       }
     } finally {
       await buckets.close();
     }
-    const { entries, more } = collector.page();
-    const last = entries[entries.length - 1];
+    const { entries, next } = collector.page();
     return {
       logs: entries.map(({ entry }) => toLogDto(entry)),
-      next_cursor: more && last ? encodeLogCursor(last.position) : null,
+      next_cursor: next ? encodeLogCursor(next) : null,
     };
   }
 

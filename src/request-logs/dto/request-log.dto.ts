@@ -84,7 +84,8 @@ export class RequestLogPageDto {
     nullable: true,
     description:
       'Pass as `cursor` to get the next (older) page; null on the last page. Walking the pages returns every ' +
-      'entry once, even while new requests are logged.',
+      'entry once, even while new requests are logged. A filtered page that reads LOG_PAGE_SCAN_LIMIT stored ' +
+      'entries before it fills up holds fewer entries than `limit`, possibly none, and still has a cursor.',
   })
   next_cursor: string | null;
 }
