@@ -7,7 +7,7 @@ describe('LineBuffer', () => {
       { length: 2000 },
       (_, i) => `${i}:\u00e9${'\u{1F600}"\\'.repeat(i % 50)}`,
     );
-    for (const line of lines) buffer.push(line, Buffer.byteLength(line));
+    for (const line of lines) buffer.push(line);
     expect(buffer.count).toBe(lines.length);
     expect(buffer.byteLength).toBe(Buffer.byteLength(lines.join('\n')));
     expect(splitLines(buffer.bytes())).toEqual(lines);
@@ -15,8 +15,8 @@ describe('LineBuffer', () => {
 
   it('counts the separator in the bytes a line adds, except for the first line', () => {
     const buffer = new LineBuffer();
-    expect(buffer.push('abc', 3)).toBe(3);
-    expect(buffer.push('\u00e9', 2)).toBe(3);
+    expect(buffer.push('abc')).toBe(3);
+    expect(buffer.push('\u00e9')).toBe(3);
     expect(buffer.byteLength).toBe(6);
   });
 

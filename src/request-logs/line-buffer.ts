@@ -1,6 +1,8 @@
 /** Small, as a batch may hold many buckets of a few entries (many apps, or a backlog across minutes). */
 const INITIAL_CAPACITY = 512;
 const NEWLINE = 0x0a;
+/** UTF-8 bytes per UTF-16 code unit, at most (a surrogate pair is 4 bytes for 2 units). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
 
 /**
  * Lines of text, UTF-8 encoded and separated by "\n", in one buffer outside the JavaScript heap that doubles
@@ -21,14 +23,14 @@ export class LineBuffer {
     return this.used;
   }
 
-  /** Adds a line of `byteLength` bytes in UTF-8; returns the bytes it adds, separator included. */
-  push(line: string, byteLength: number): number {
-    const added = this.lines === 0 ? byteLength : byteLength + 1;
-    this.reserve(added);
+  /** Adds a line; returns the bytes it added, separator included. */
+  push(line: string): number {
+    const start = this.used;
+    this.reserve(line.length * MAX_UTF8_BYTES_PER_UNIT + 1);
     if (this.lines > 0) this.buffer[this.used++] = NEWLINE;
     this.used += this.buffer.write(line, this.used, 'utf8');
     this.lines++;
-    return added;
+    return this.used - start;
   }
 
   /** The lines written so far, as a view of the buffer (not a copy). */

@@ -70,7 +70,7 @@ export class LogBatch {
       this.buckets.set(key, bucket);
       this.byteCount += bytes;
     }
-    let bytes = bucket.lines.push(line, Buffer.byteLength(line));
+    let bytes = bucket.lines.push(line);
     const statusClass = Math.floor(encoded.responseCode / 100);
     if (!bucket.statusClasses.has(statusClass)) {
       bucket.statusClasses.add(statusClass);
