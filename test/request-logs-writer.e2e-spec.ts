@@ -15,6 +15,7 @@ import { MongoRequestLogStore, RequestLogStore } from '../src/request-logs/reque
 import { RequestLogWriter } from '../src/request-logs/request-log-writer';
 import { RequestLogsService } from '../src/request-logs/request-logs.service';
 import { RequestLogBucket } from '../src/request-logs/schemas/request-log.schema';
+import { truncateToMinute } from '../src/request-logs/rollups';
 import { RequestStat } from '../src/request-logs/schemas/request-stat.schema';
 import { encodeEntry } from '../src/request-logs/stored-entry';
 import { bucketEntries } from '../src/request-logs/testing/bucket-entries';
@@ -376,6 +377,30 @@ describe('Request-log writer against the real database', () => {
     expect((await service.page(appId, { status: '5xx' })).logs).toMatchObject([
       { method: 'POST', response_code: 503 },
     ]);
+  });
+
+  it('adds to a rollup whose document has another _id (an earlier build’s, or another gateway’s)', async () => {
+    const store = new MongoRequestLogStore(logs, stats);
+    const appId = newAppId();
+    const minute = truncateToMinute(new Date());
+    await stats.collection.insertOne({
+      _id: new Types.ObjectId(),
+      appId,
+      minute,
+      node: '',
+      requests: 5,
+      errors: 1,
+      maxMs: 9,
+      h: {},
+    });
+    const batch = new LogBatch();
+    batch.append(
+      entry(appId, { date: minute, totalTimeMs: 20, endPoint: null, responseCode: 200 }),
+    );
+    await store.applyRollups(batch.rollups.increments());
+    const rows = await stats.find({ appId }).lean();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ requests: 6, errors: 1, maxMs: 20 });
   });
 
   it('computes stats from the rollups for a known latency distribution, within one bucket', async () => {

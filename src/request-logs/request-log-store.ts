@@ -18,8 +18,6 @@ export abstract class RequestLogStore {
   abstract applyRollups(increments: RollupIncrement[]): Promise<void>;
 }
 
-const MAX_DUPLICATE_ROUNDS = 3;
-
 @Injectable()
 export class MongoRequestLogStore extends RequestLogStore implements OnModuleInit {
   constructor(
@@ -44,22 +42,27 @@ export class MongoRequestLogStore extends RequestLogStore implements OnModuleIni
   }
 
   async applyRollups(increments: RollupIncrement[]): Promise<void> {
-    let pending = increments.map((increment) => {
+    const upserts = increments.map((increment) => {
       const { filter, update } = rollupUpdate(increment);
       return { updateOne: { filter, update, upsert: true } };
     });
-    // Two gateways upserting the same new (app, minute, node) at once: one insert loses on the unique index;
-    // running that operation again updates the document the other one created.
-    for (let round = 1; pending.length > 0; round++) {
-      try {
-        await this.stats.collection.bulkWrite(pending, { ordered: false });
-        return;
-      } catch (error) {
-        const failed = duplicateOperationIndexes(error);
-        if (!failed || round >= MAX_DUPLICATE_ROUNDS) throw error;
-        pending = failed.map((index) => pending[index]);
-      }
+    let duplicates: number[] | undefined;
+    try {
+      await this.stats.collection.bulkWrite(upserts, { ordered: false });
+      return;
+    } catch (error) {
+      duplicates = duplicateOperationIndexes(error);
+      if (!duplicates) throw error;
     }
+    // A duplicate key means the (app, minute, node) has a document already: another gateway inserted it
+    // meanwhile, or an earlier build did, with an ObjectId `_id`. Update it where it is.
+    const updates = duplicates.map((index) => {
+      const { appId, minute, node } = increments[index];
+      return {
+        updateOne: { filter: { appId, minute, node }, update: upserts[index].updateOne.update },
+      };
+    });
+    await this.stats.collection.bulkWrite(updates, { ordered: false });
   }
 }
 
