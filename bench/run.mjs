@@ -6,12 +6,20 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { combineRounds } from './lib/aggregate.mjs';
+import { combineRounds, pairedRatios } from './lib/aggregate.mjs';
 import { BENCH, config, log, validateConfig } from './lib/config.mjs';
 import { measure } from './lib/measure.mjs';
 import { killAllNow, registerTempDir, stopAll } from './lib/procs.mjs';
 import { report } from './lib/report.mjs';
 import { sanityCheck, startNodes, startTarget } from './lib/targets.mjs';
+
+/** The comparisons the issues set targets for: the gateway against the reference, and logging on against off. */
+const PAIRS = [
+  ['gateway', 'reference'],
+  ['gateway-nolog', 'reference'],
+  ['gateway', 'gateway-nolog'],
+  ['gateway', 'gateway-nolog-busy'],
+];
 
 async function main() {
   validateConfig();
@@ -33,21 +41,28 @@ async function main() {
     targets.push(t);
   }
 
-  // Rounds interleave the targets, so slow drifts of the machine hit them alike.
+  // Rounds interleave the targets, and within a round every target is measured at one size before the
+  // next size, so that drifts of the machine's speed hit the rows that are compared alike.
   const rounds = [];
   for (let round = 1; round <= config.repeat; round++) {
     if (config.repeat > 1) log(`round ${round} of ${config.repeat}`);
     const rows = [];
-    for (const t of targets) {
-      for (const size of config.sizes) {
+    for (const size of config.sizes) {
+      for (const t of targets) {
         rows.push(await measure(t, size, nodes, { warmup: round === 1 }));
       }
     }
+    rows.sort(
+      (a, b) =>
+        config.targets.indexOf(a.target) - config.targets.indexOf(b.target) ||
+        config.sizes.indexOf(a.size) - config.sizes.indexOf(b.size),
+    );
     rounds.push(rows);
   }
   const rows = combineRounds(rounds);
+  const paired = config.repeat > 1 ? pairedRatios(rounds, PAIRS) : [];
 
-  const md = report(rows, targets.map((t) => t.note).filter(Boolean));
+  const md = report(rows, targets.map((t) => t.note).filter(Boolean), paired);
   console.log(`\n${md}`);
   const dir = join(BENCH, 'results');
   mkdirSync(dir, { recursive: true });

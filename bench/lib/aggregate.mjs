@@ -21,6 +21,38 @@ const MEDIAN_FIELDS = [
   'sidecarCpuPerReq',
 ];
 
+/**
+ * The requests/s and p99 ratios of target ÷ control for each size, taken within each round and then the
+ * median over rounds: steadier than the ratio of medians when the machine's speed drifts between rounds,
+ * since a round measures every target at one size back to back.
+ */
+export function pairedRatios(rounds, pairs) {
+  const sizes = [...new Set(rounds[0].map((r) => r.size))];
+  return pairs.flatMap(([target, control]) =>
+    sizes.flatMap((size) => {
+      const perRound = rounds
+        .map((round) => {
+          const on = round.find((r) => r.target === target && r.size === size);
+          const off = round.find((r) => r.target === control && r.size === size);
+          return on && off && { rps: on.rps / off.rps, p99: on.p99 / off.p99 };
+        })
+        .filter((ratio) => ratio && Number.isFinite(ratio.rps));
+      if (!perRound.length) return [];
+      const rps = perRound.map((ratio) => ratio.rps);
+      return [
+        {
+          target,
+          control,
+          size,
+          rps: median(rps),
+          rpsRange: [Math.min(...rps), Math.max(...rps)],
+          p99: median(perRound.map((ratio) => ratio.p99)),
+        },
+      ];
+    }),
+  );
+}
+
 /** rounds: one array of rows per round, in the same order. */
 export function combineRounds(rounds) {
   if (rounds.length === 1) return rounds[0];

@@ -136,8 +136,22 @@ function spreadNote(rows) {
   return [`medians of ${rows[0].rounds} rounds; spread (min–max): ${each}.`];
 }
 
-/** The whole results document: environment, table, notes. */
-export function report(rows, notes) {
+function pairedNote(paired) {
+  if (!paired.length) return [];
+  const each = paired
+    .map(
+      (p) =>
+        `${p.target} ÷ ${p.control} ${p.size}: req/s ${fmt.ratio(p.rps)} ` +
+        `(${fmt.ratio(p.rpsRange[0])}–${fmt.ratio(p.rpsRange[1])}), p99 ${fmt.ratio(p.p99)}`,
+    )
+    .join('; ');
+  return [
+    `paired ratios, taken between rows of one round (measured back to back) and then the median over rounds, with the min–max of req/s; steadier than ratios of the medians when the machine's speed drifts: ${each}.`,
+  ];
+}
+
+/** The whole results document: environment, table, notes; `paired` from pairedRatios(). */
+export function report(rows, notes, paired = []) {
   const sidecarNotes = rows
     .filter((r) => r.sidecarCpuPerReq !== undefined)
     .map(
@@ -181,6 +195,7 @@ export function report(rows, notes) {
       'errors = non-2xx responses + socket errors.',
     ...[
       ...spreadNote(rows),
+      ...pairedNote(paired),
       ...notes,
       ...logCostNotes,
       ...sidecarNotes,
