@@ -19,10 +19,6 @@ export class LineBuffer {
     return this.lines;
   }
 
-  get byteLength(): number {
-    return this.used;
-  }
-
   /** Adds a line; returns the bytes it added, separator included. */
   push(line: string): number {
     const start = this.used;
