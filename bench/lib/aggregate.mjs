@@ -81,6 +81,7 @@ export function combineRounds(rounds) {
           dropped: logs.reduce((sum, l) => sum + l.dropped, 0),
         }
       : undefined;
+    out.firstRoundRssMB = rows[0].rssMB;
     out.rpsRange = [Math.min(...rows.map((r) => r.rps)), Math.max(...rows.map((r) => r.rps))];
     out.cpuRange = [
       Math.min(...rows.map((r) => r.cpuPerReq)),

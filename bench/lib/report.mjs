@@ -136,6 +136,15 @@ function spreadNote(rows) {
   return [`medians of ${rows[0].rounds} rounds; spread (min–max): ${each}.`];
 }
 
+/** Later rounds run each process after its rows of every size: its RSS then includes what larger answers grew. */
+function firstRoundRssNote(rows) {
+  if (!rows[0]?.rounds) return [];
+  const each = rows.map((r) => `${r.target} ${r.size} ${fmt.one(r.firstRoundRssMB)}`).join(', ');
+  return [
+    `RSS MB in round 1, where each process serves the sizes in order (its first rows have not served larger answers yet; later rounds keep what those grew): ${each}.`,
+  ];
+}
+
 function pairedNote(paired) {
   if (!paired.length) return [];
   const each = paired
@@ -196,6 +205,7 @@ export function report(rows, notes, paired = []) {
     ...[
       ...spreadNote(rows),
       ...pairedNote(paired),
+      ...firstRoundRssNote(rows),
       ...notes,
       ...logCostNotes,
       ...sidecarNotes,
