@@ -60,7 +60,7 @@ async function main() {
     rounds.push(rows);
   }
   const rows = combineRounds(rounds);
-  const paired = config.repeat > 1 ? pairedRatios(rounds, PAIRS) : [];
+  const paired = pairedRatios(rounds, PAIRS);
 
   const md = report(rows, targets.map((t) => t.note).filter(Boolean), paired);
   console.log(`\n${md}`);

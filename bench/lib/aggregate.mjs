@@ -22,9 +22,9 @@ const MEDIAN_FIELDS = [
 ];
 
 /**
- * The requests/s and p99 ratios of target ÷ control for each size, taken within each round and then the
- * median over rounds: steadier than the ratio of medians when the machine's speed drifts between rounds,
- * since a round measures every target at one size back to back.
+ * The requests/s, CPU µs/request and p99 ratios of target ÷ control for each size, taken within each round
+ * and then the median over rounds: steadier than the ratio of medians when the machine's speed drifts
+ * between rounds, since a round measures every target at one size back to back.
  */
 export function pairedRatios(rounds, pairs) {
   const sizes = [...new Set(rounds[0].map((r) => r.size))];
@@ -34,7 +34,14 @@ export function pairedRatios(rounds, pairs) {
         .map((round) => {
           const on = round.find((r) => r.target === target && r.size === size);
           const off = round.find((r) => r.target === control && r.size === size);
-          return on && off && { rps: on.rps / off.rps, p99: on.p99 / off.p99 };
+          return (
+            on &&
+            off && {
+              rps: on.rps / off.rps,
+              cpu: on.cpuPerReq / off.cpuPerReq,
+              p99: on.p99 / off.p99,
+            }
+          );
         })
         .filter((ratio) => ratio && Number.isFinite(ratio.rps));
       if (!perRound.length) return [];
@@ -46,6 +53,7 @@ export function pairedRatios(rounds, pairs) {
           size,
           rps: median(rps),
           rpsRange: [Math.min(...rps), Math.max(...rps)],
+          cpu: median(perRound.map((ratio) => ratio.cpu)),
           p99: median(perRound.map((ratio) => ratio.p99)),
         },
       ];

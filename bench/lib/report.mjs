@@ -151,11 +151,12 @@ function pairedNote(paired) {
     .map(
       (p) =>
         `${p.target} ÷ ${p.control} ${p.size}: req/s ${fmt.ratio(p.rps)} ` +
-        `(${fmt.ratio(p.rpsRange[0])}–${fmt.ratio(p.rpsRange[1])}), p99 ${fmt.ratio(p.p99)}`,
+        `(${fmt.ratio(p.rpsRange[0])}–${fmt.ratio(p.rpsRange[1])}), CPU µs/req ${fmt.ratio(p.cpu)}, ` +
+        `p99 ${fmt.ratio(p.p99)}`,
     )
     .join('; ');
   return [
-    `paired ratios, taken between rows of one round (measured back to back) and then the median over rounds, with the min–max of req/s; steadier than ratios of the medians when the machine's speed drifts: ${each}.`,
+    `paired ratios (gateway ÷ reference, request logging on ÷ off), taken between rows of one round (measured back to back) and then the median over rounds, with the min–max of req/s; steadier than ratios of the medians when the machine's speed drifts: ${each}.`,
   ];
 }
 
@@ -173,18 +174,6 @@ export function report(rows, notes, paired = []) {
       (r) =>
         `${r.target} ${r.size}: request logs recorded ${int(r.requestLogs.recordedPerSec)}/s, stored ${int(r.requestLogs.writtenPerSec)}/s; ` +
         `${int(r.requestLogs.buffered)} waiting in the gateway's buffer at the end of the row (part of its RSS), ${int(r.requestLogs.dropped)} dropped.`,
-    );
-  const logCostNotes = rows
-    .filter((r) => r.target === 'gateway')
-    .flatMap((on) =>
-      ['gateway-nolog', 'gateway-nolog-busy'].flatMap((control) => {
-        const off = rows.find((r) => r.target === control && r.size === on.size);
-        if (!off) return [];
-        return [
-          `request logging ${on.size}: gateway ÷ ${control} = ${fmt.ratio(on.rps / off.rps)} req/s, ` +
-            `${fmt.ratio(on.cpuPerReq / off.cpuPerReq)} CPU µs/req, ${fmt.ratio(on.p99 / off.p99)} p99.`,
-        ];
-      }),
     );
   const errorNotes = rows
     .filter((r) => r.errorDetail)
@@ -207,7 +196,6 @@ export function report(rows, notes, paired = []) {
       ...pairedNote(paired),
       ...firstRoundRssNote(rows),
       ...notes,
-      ...logCostNotes,
       ...sidecarNotes,
       ...backlogNotes,
       ...settleNote(rows),
