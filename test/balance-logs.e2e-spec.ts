@@ -182,6 +182,53 @@ describe('Request logs and stats over HTTP', () => {
     }
   });
 
+  it('says in interrupted why an answer did not reach the client whole', async () => {
+    const cutting = await startFakeNode('cutting', (req, res) => {
+      req.resume();
+      if (req.url === '/whole') return void res.end('whole');
+      if (req.url === '/silent') return;
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+      res.write('partial');
+      if (req.url === '/reset') setTimeout(() => res.socket?.destroy(), 50);
+      if (req.url === '/trickle') {
+        const timer = setInterval(() => res.write('.'), 50);
+        res.on('close', () => clearInterval(timer));
+      }
+    });
+    const name = await createApp(t.server, owner, [cutting], { timeout_ms: 400 });
+    const get = (path: string, closeAfter?: 'first byte' | 'send') =>
+      new Promise<void>((resolve) => {
+        const req = httpRequest(`${t.url}/api/balance/${name}${path}`, (res) => {
+          res.once('data', () => closeAfter === 'first byte' && req.destroy());
+          res.on('error', () => undefined);
+          res.on('close', () => resolve());
+          res.resume();
+        });
+        req.on('error', () => resolve());
+        req.end();
+        if (closeAfter === 'send') setTimeout(() => req.destroy(), 200);
+      });
+    try {
+      await get('/whole');
+      await get('/trickle', 'first byte');
+      await get('/silent', 'send');
+      await get('/reset');
+      await get('/trickle');
+      await waitForLogs(name, 5);
+      const logs = (await allLogs(name, 10)).reverse();
+      expect(logs.map((log) => [log.path, log.response_code, log.interrupted])).toEqual([
+        ['/whole', 200, null],
+        ['/trickle', 200, 'client_closed'],
+        ['/silent', 499, 'client_closed'],
+        ['/reset', 200, 'node_failed'],
+        ['/trickle', 200, 'node_timeout'],
+      ]);
+      expect(logs[3].bytes_out).toBe('partial'.length);
+    } finally {
+      await cutting.close();
+    }
+  });
+
   it('refuses someone else\'s logs with 403 "06", unknown apps with 404 and bad queries with 400', async () => {
     const name = await createApp(t.server, owner, [node]);
     const forbidden = await request(t.server).get(`/api/logs/${name}`).set(other.auth);

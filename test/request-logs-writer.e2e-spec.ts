@@ -43,6 +43,7 @@ function entry(appId: string, overrides: Partial<RequestLogEntry> = {}): Request
     nodesTried: ['127.0.0.1:9001'],
     bytesIn: 0,
     bytesOut: 42,
+    interrupted: null,
     ...overrides,
   };
 }

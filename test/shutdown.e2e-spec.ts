@@ -35,13 +35,19 @@ async function until(done: () => boolean): Promise<void> {
   }
 }
 
-async function stored(uri: string): Promise<Array<{ path: string; code: number }>> {
+async function stored(
+  uri: string,
+): Promise<Array<{ path: string; code: number; interrupted: string | null }>> {
   const connection = await createConnection(uri).asPromise();
   try {
     const buckets = await connection.collection('request_logs').find().toArray();
     return buckets
       .flatMap((bucket) => bucketEntries({ entries: bucket.entries }))
-      .map((entry) => ({ path: entry.path, code: entry.responseCode }))
+      .map((entry) => ({
+        path: entry.path,
+        code: entry.responseCode,
+        interrupted: entry.interrupted,
+      }))
       .sort((a, b) => a.path.localeCompare(b.path));
   } finally {
     await connection.close();
@@ -74,7 +80,7 @@ describe('Graceful shutdown', () => {
     expect(answers).toEqual([1, 2, 3, 4, 5].map((i) => ({ status: 200, body: `done /${i}` })));
     await stopped;
     expect(await stored(t.mongodbUri)).toEqual(
-      [1, 2, 3, 4, 5].map((i) => ({ path: `/${i}`, code: 200 })),
+      [1, 2, 3, 4, 5].map((i) => ({ path: `/${i}`, code: 200, interrupted: null })),
     );
   });
 
@@ -99,8 +105,8 @@ describe('Graceful shutdown', () => {
     await expect(hanging).rejects.toThrow(/socket hang up|ECONNRESET/);
     await stopped;
     expect(await stored(t.mongodbUri)).toEqual([
-      { path: '/hang', code: 499 },
-      { path: '/quick', code: 200 },
+      { path: '/hang', code: 499, interrupted: 'shutdown' },
+      { path: '/quick', code: 200, interrupted: null },
     ]);
     agent.destroy();
   });
@@ -121,9 +127,9 @@ describe('Graceful shutdown', () => {
     await t.stop();
     await Promise.all(cut);
     expect(await stored(t.mongodbUri)).toEqual([
-      { path: '/headers', code: 499 },
-      { path: '/nothing', code: 499 },
-      { path: '/part', code: 200 },
+      { path: '/headers', code: 499, interrupted: 'shutdown' },
+      { path: '/nothing', code: 499, interrupted: 'shutdown' },
+      { path: '/part', code: 200, interrupted: 'shutdown' },
     ]);
   });
 });

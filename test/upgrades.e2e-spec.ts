@@ -1,6 +1,8 @@
 import { IncomingMessage, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { createConnection } from 'mongoose';
 import request from 'supertest';
+import { bucketEntries } from '../src/request-logs/testing/bucket-entries';
 import { createApp } from './support/apps';
 import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
@@ -155,6 +157,7 @@ describe('Upgrades (WebSocket handshakes) on /api/balance/<app>/<path>', () => {
       request_id: 'ws-session-1',
       bytes_in: 10,
       bytes_out: 10,
+      interrupted: null,
     });
   });
 
@@ -384,7 +387,17 @@ describe('Upgrades (WebSocket handshakes) on /api/balance/<app>/<path>', () => {
     const owner = await registerUser(other.server);
     const name = await createApp(other.server, owner, [ws]);
     const { socket } = upgraded(await sendUpgrade(`${other.url}/api/balance/${name}/`));
-    await other.close();
-    await closed(socket);
+    try {
+      await other.stop();
+      await closed(socket);
+      const connection = await createConnection(other.mongodbUri).asPromise();
+      const buckets = await connection.collection('request_logs').find().toArray();
+      await connection.close();
+      expect(buckets.flatMap((bucket) => bucketEntries({ entries: bucket.entries }))).toMatchObject(
+        [{ responseCode: 101, interrupted: 'shutdown' }],
+      );
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -56,6 +56,7 @@ export class HttpDrain implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn(
         `${this.connections.size} connections still open after SHUTDOWN_GRACE_MS (${this.config.shutdownGraceMs} ms): closing them`,
       );
+      this.forwarding.markShutdownCut();
       server.closeAllConnections();
       for (const socket of this.connections) socket.destroy();
       await allClosed;

@@ -29,6 +29,7 @@ function stored(overrides: Partial<StoredEntry> = {}): StoredEntry {
     nodesTried: [],
     bytesIn: 0,
     bytesOut: 120,
+    interrupted: null,
     ...overrides,
   };
 }
@@ -177,11 +178,21 @@ describe('toLogDto', () => {
       nodes_tried: [],
       bytes_in: 0,
       bytes_out: 120,
+      interrupted: null,
     });
-    expect(toLogDto(stored({ endPoint: 'n2:80', nodesTried: ['n1:80', 'n2:80'] }))).toMatchObject({
+    expect(
+      toLogDto(
+        stored({
+          endPoint: 'n2:80',
+          nodesTried: ['n1:80', 'n2:80'],
+          interrupted: 'node_timeout',
+        }),
+      ),
+    ).toMatchObject({
       end_point: 'n2:80',
       attempts: 2,
       nodes_tried: ['n1:80', 'n2:80'],
+      interrupted: 'node_timeout',
     });
   });
 });

@@ -131,5 +131,6 @@ export function toLogDto(entry: StoredEntry): RequestLogDto {
     nodes_tried: entry.nodesTried,
     bytes_in: entry.bytesIn,
     bytes_out: entry.bytesOut,
+    interrupted: entry.interrupted,
   };
 }

@@ -20,6 +20,14 @@ describe('encodeEntry and decodeEntry', () => {
     });
   });
 
+  it('gives back why an answer was cut short, and null for lines stored without it', () => {
+    const cut = logEntry({ interrupted: 'node_failed' });
+    expect(decodeEntry(encodeEntry(cut).line)?.interrupted).toBe('node_failed');
+    const line = JSON.parse(encodeEntry(logEntry()).line) as unknown[];
+    expect(line).toHaveLength(12);
+    expect(decodeEntry(JSON.stringify(line))?.interrupted).toBeNull();
+  });
+
   it('leaves out nodesTried when it is just the end point', () => {
     expect(JSON.parse(encodeEntry(logEntry()).line)[9]).toBeNull();
   });
@@ -31,6 +39,7 @@ describe('encodeEntry and decodeEntry', () => {
       totalTimeMs: 'slow',
       nodesTried: 'x',
       bytesIn: NaN,
+      interrupted: 'later',
     };
     const encoded = encodeEntry(malformed as unknown as RequestLogEntry);
     expect(encoded).toMatchObject({ endPoint: null, responseCode: 0, totalTimeMs: 0 });
@@ -40,6 +49,7 @@ describe('encodeEntry and decodeEntry', () => {
       totalTimeMs: 0,
       nodesTried: [],
       bytesIn: 0,
+      interrupted: null,
     });
   });
 
@@ -54,6 +64,8 @@ describe('encodeEntry and decodeEntry', () => {
       JSON.stringify(['x', ...line.slice(1)]),
       JSON.stringify([1e300, ...line.slice(1)]),
       JSON.stringify([...line.slice(0, 9), ['a', 1], ...line.slice(10)]),
+      JSON.stringify([...line, 'gone fishing']),
+      JSON.stringify([...line, null, null]),
     ]) {
       expect(decodeEntry(bad)).toBeUndefined();
     }

@@ -1,6 +1,6 @@
 import { mongo } from 'mongoose';
 import { splitLines } from './line-buffer';
-import { RequestLogEntry } from './request-log-entry';
+import { INTERRUPTIONS, Interruption, RequestLogEntry } from './request-log-entry';
 
 /** A request-log entry as read back from its bucket (see RequestLogBucket): the bucket holds its app. */
 export type StoredEntry = Omit<RequestLogEntry, 'appId'>;
@@ -17,9 +17,10 @@ export interface EncodedEntry {
 
 /**
  * The stored form of an entry: the JSON array `[date (epoch ms), method, path, endPoint, responseCode,
- * totalTimeMs, upstreamTimeMs, requestId, clientIp, nodesTried, bytesIn, bytesOut]`, with `nodesTried` null
- * when it is just `[endPoint]`. Fields of the wrong type are stored as sane values. Throws (and returns
- * nothing) when reading the entry throws.
+ * totalTimeMs, upstreamTimeMs, requestId, clientIp, nodesTried, bytesIn, bytesOut, interrupted]`, with
+ * `nodesTried` null when it is just `[endPoint]`, and `interrupted` left out when null (as in lines stored
+ * before it existed). Fields of the wrong type are stored as sane values. Throws (and returns nothing) when
+ * reading the entry throws.
  */
 export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   const dateMs = validDate(entry.date);
@@ -28,7 +29,8 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   const responseCode = finite(entry.responseCode);
   const totalTimeMs = finite(entry.totalTimeMs);
   const nodesTried: unknown = entry.nodesTried;
-  const line = JSON.stringify([
+  const interrupted: unknown = entry.interrupted;
+  const fields = [
     dateMs,
     method,
     String(entry.path),
@@ -41,7 +43,9 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
     onlyNode(nodesTried, endPoint) ? null : Array.isArray(nodesTried) ? nodesTried.map(String) : [],
     finite(entry.bytesIn),
     finite(entry.bytesOut),
-  ]);
+  ];
+  if (isInterruption(interrupted)) fields.push(interrupted);
+  const line = JSON.stringify(fields);
   return { line, dateMs, method, endPoint, responseCode, totalTimeMs };
 }
 
@@ -63,7 +67,7 @@ export function decodeEntry(line: unknown): StoredEntry | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(fields) || fields.length !== 12) return undefined;
+  if (!Array.isArray(fields) || fields.length < 12 || fields.length > 13) return undefined;
   const [
     date,
     method,
@@ -77,6 +81,7 @@ export function decodeEntry(line: unknown): StoredEntry | undefined {
     tried,
     bytesIn,
     bytesOut,
+    interrupted = null,
   ] = fields as unknown[];
   if (
     !isNumber(date) ||
@@ -91,7 +96,8 @@ export function decodeEntry(line: unknown): StoredEntry | undefined {
     !isString(clientIp) ||
     !(tried === null || (Array.isArray(tried) && tried.every(isString))) ||
     !isNumber(bytesIn) ||
-    !isNumber(bytesOut)
+    !isNumber(bytesOut) ||
+    !(interrupted === null || isInterruption(interrupted))
   ) {
     return undefined;
   }
@@ -108,6 +114,7 @@ export function decodeEntry(line: unknown): StoredEntry | undefined {
     nodesTried: tried ?? (endPoint === null ? [] : [endPoint]),
     bytesIn,
     bytesOut,
+    interrupted,
   };
 }
 
@@ -126,6 +133,10 @@ function finite(value: unknown): number {
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isInterruption(value: unknown): value is Interruption {
+  return (INTERRUPTIONS as readonly unknown[]).includes(value);
 }
 
 function isString(value: unknown): value is string {

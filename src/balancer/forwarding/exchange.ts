@@ -7,7 +7,7 @@ import {
   downstreamResponseHeaders,
   switchingProtocolsHead,
 } from '../../../libs/gateway-core/src/hop-by-hop';
-import { CLIENT_CLOSED_REQUEST } from '../../request-logs/request-log-entry';
+import { CLIENT_CLOSED_REQUEST, Interruption } from '../../request-logs/request-log-entry';
 import type { RequestLogWriter } from '../../request-logs/request-log-writer';
 import { describeFailure } from '../health/health-checker';
 import type { LiveApp } from '../registry/live-app';
@@ -19,7 +19,9 @@ export interface ExchangeDeps {
   thresholds: HealthThresholds;
   logs: RequestLogWriter;
   /** How to close each open tunnel, for shutdown. */
-  tunnels: Set<() => void>;
+  tunnels: Set<(interrupted: Interruption) => void>;
+  /** Set when a shutdown closes the connections still open: the requests they carry were cut by it. */
+  cutByShutdown: boolean;
 }
 
 type Body = Buffer | StreamedRequestBody | null;
@@ -92,7 +94,7 @@ export class Exchange {
     if (this.done) return;
     if (this.attempt) this.countFailure(this.attempt.node, 'timeout');
     if (this.committed) {
-      this.finish(this.status);
+      this.finish(this.status, 'node_timeout');
       cutShort(this.res);
     } else {
       this.fail(
@@ -171,7 +173,7 @@ export class Exchange {
     upstream.pipe(client);
     client.pipe(upstream);
     let open = true;
-    const close = () => {
+    const close = (interrupted: Interruption | null = null) => {
       if (!open) return;
       open = false;
       this.deps.tunnels.delete(close);
@@ -180,15 +182,16 @@ export class Exchange {
       upstream.destroy();
       client.destroy();
       attempt.release();
-      this.finish(status);
+      this.finish(status, interrupted);
     };
+    const closed = () => close();
     this.deps.tunnels.add(close);
-    upstream.once('close', close);
-    client.once('close', close);
+    upstream.once('close', closed);
+    client.once('close', closed);
     // Once either side has finished sending, the other gets what is left and the tunnel closes: a peer that
     // ignores the half-close cannot hold it open.
-    upstream.once('end', () => finished(client, { readable: false }, close));
-    client.once('end', () => finished(upstream, { readable: false }, close));
+    upstream.once('end', () => finished(client, { readable: false }, closed));
+    client.once('end', () => finished(upstream, { readable: false }, closed));
   }
 
   get isDone(): boolean {
@@ -228,7 +231,7 @@ export class Exchange {
     }
     this.countFailure(attempt.node, describeFailure(error));
     if (this.committed) {
-      this.finish(this.status);
+      this.finish(this.status, 'node_failed');
       cutShort(this.res);
       return;
     }
@@ -301,7 +304,10 @@ export class Exchange {
 
   clientClosed(): void {
     if (this.done) return;
-    this.finish(this.committed ? this.status : CLIENT_CLOSED_REQUEST);
+    this.finish(
+      this.committed ? this.status : CLIENT_CLOSED_REQUEST,
+      this.deps.cutByShutdown ? 'shutdown' : 'client_closed',
+    );
     this.attempt?.abortUpstream();
   }
 
@@ -311,7 +317,7 @@ export class Exchange {
     return this.body?.length ?? 0;
   }
 
-  private finish(status: number): void {
+  private finish(status: number, interrupted: Interruption | null = null): void {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.deadline);
@@ -333,6 +339,7 @@ export class Exchange {
       nodesTried: this.nodesTried,
       bytesIn: this.bytesIn(),
       bytesOut: this.bytesOut,
+      interrupted,
     });
   }
 }

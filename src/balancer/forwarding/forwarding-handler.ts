@@ -33,12 +33,17 @@ export class ForwardingHandler {
     health: HealthChecker,
     logs: RequestLogWriter,
   ) {
-    this.deps = { thresholds: health.thresholds, logs, tunnels: new Set() };
+    this.deps = { thresholds: health.thresholds, logs, tunnels: new Set(), cutByShutdown: false };
   }
 
   /** Ends every open tunnel (at shutdown: they would keep the server from closing); each one is logged as it ends. */
   closeTunnels(): void {
-    for (const close of [...this.deps.tunnels]) close();
+    for (const close of [...this.deps.tunnels]) close('shutdown');
+  }
+
+  /** At shutdown, before the connections still open are closed: the requests they carry are logged as cut by it. */
+  markShutdownCut(): void {
+    this.deps.cutByShutdown = true;
   }
 
   /** Why the app's access rules or rate limit refuse the request; undefined when they let it through. */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { INTERRUPTIONS, Interruption } from '../request-log-entry';
 
 /** One balanced request, as `GET /api/logs/:app` lists it. */
 export class RequestLogDto {
@@ -73,6 +74,18 @@ export class RequestLogDto {
 
   @ApiProperty({ example: 512, description: 'Response body bytes sent to the client' })
   bytes_out: number;
+
+  @ApiProperty({
+    enum: INTERRUPTIONS,
+    nullable: true,
+    example: null,
+    description:
+      'Why the answer did not reach the client whole, null when it did: the node failed (`node_failed`) or ' +
+      'ran out of timeout_ms (`node_timeout`) after its status was sent, which then stands in response_code; ' +
+      'the client closed the connection first (`client_closed`, with 499 if it had no status yet); or a ' +
+      'shutdown closed it (`shutdown`)',
+  })
+  interrupted: Interruption | null;
 }
 
 export class RequestLogPageDto {

@@ -16,6 +16,7 @@ export function logEntry(overrides: Partial<RequestLogEntry> = {}): RequestLogEn
     nodesTried: ['127.0.0.1:8080'],
     bytesIn: 0,
     bytesOut: 10,
+    interrupted: null,
     ...overrides,
   };
 }
