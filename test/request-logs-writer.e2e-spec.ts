@@ -131,6 +131,7 @@ describe('Request-log writer against the real database', () => {
       path: '/caf\u00e9/\u{1F600}?',
       totalTimeMs: 1.25,
       date: new Date(minute + 2000),
+      interrupted: 'node_failed',
     });
     writer.record(e);
     writer.record(entry(otherAppId));
@@ -161,12 +162,14 @@ describe('Request-log writer against the real database', () => {
       nodesTried: [],
       bytesIn: 0,
       bytesOut: 42,
+      interrupted: null,
     });
     expect(bucketEntries(buckets[0])[1]).toMatchObject({
       path: '/caf\u00e9/\u{1F600}?',
       totalTimeMs: 1.25,
       endPoint: '127.0.0.1:9001',
       nodesTried: ['127.0.0.1:9001'],
+      interrupted: 'node_failed',
     });
     expect(await storedEntryCount(logs, otherAppId)).toBe(1);
     const indexes = await logs.collection.listIndexes().toArray();
