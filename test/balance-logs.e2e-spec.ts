@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import request from 'supertest';
+import { AppStatsDto } from '../src/request-logs/dto/app-stats.dto';
 import { createApp } from './support/apps';
 import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
@@ -182,6 +183,20 @@ describe('Request logs and stats over HTTP', () => {
     }
   });
 
+  /** The app's stats over the last 5 minutes, once its rollups count `count` requests (or after 5 s). */
+  async function statsOnceCounted(name: string, count: number): Promise<AppStatsDto> {
+    const deadline = Date.now() + 5000;
+    const read = async () =>
+      (await request(t.server).get(`/api/apps/${name}/stats?window=5m`).set(owner.auth).expect(200))
+        .body;
+    let stats = await read();
+    while (stats.requests < count && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stats = await read();
+    }
+    return stats;
+  }
+
   it('says in interrupted why an answer did not reach the client whole', async () => {
     const cutting = await startFakeNode('cutting', (req, res) => {
       req.resume();
@@ -224,6 +239,27 @@ describe('Request logs and stats over HTTP', () => {
         ['/trickle', 200, 'node_timeout'],
       ]);
       expect(logs[3].bytes_out).toBe('partial'.length);
+
+      const pathsWith = async (interrupted: string) =>
+        (await allLogs(name, 2, `&interrupted=${interrupted}`)).map((log) => log.path).reverse();
+      expect(await pathsWith('node_failed')).toEqual(['/reset']);
+      expect(await pathsWith('client_closed')).toEqual(['/trickle', '/silent']);
+      expect(await pathsWith('true')).toEqual(['/trickle', '/silent', '/reset', '/trickle']);
+      expect(await pathsWith('false')).toEqual(['/whole']);
+
+      const stats = await statsOnceCounted(name, 5);
+      expect(stats).toMatchObject({ requests: 5, error_rate: 0.6, interrupted: 4 });
+      expect(stats.nodes).toEqual([
+        expect.objectContaining({ requests: 4, error_rate: 0.5, interrupted: 3 }),
+      ]);
+
+      const metrics = (await request(t.server).get('/metrics').expect(200)).text;
+      const interruptedSample = (reason: string) =>
+        `slb_requests_interrupted_total{app="${name}",reason="${reason}"}`;
+      expect(metrics).toContain(`${interruptedSample('client_closed')} 2`);
+      expect(metrics).toContain(`${interruptedSample('node_failed')} 1`);
+      expect(metrics).toContain(`${interruptedSample('node_timeout')} 1`);
+      expect(metrics).not.toContain(interruptedSample('shutdown'));
     } finally {
       await cutting.close();
     }
@@ -235,7 +271,15 @@ describe('Request logs and stats over HTTP', () => {
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error).toBe('06');
     expect((await request(t.server).get('/api/logs/no-such-app').set(owner.auth)).status).toBe(404);
-    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'cursor=garbage', 'status=6xx']) {
+    const bad = [
+      'limit=0',
+      'limit=1001',
+      'limit=abc',
+      'cursor=garbage',
+      'status=6xx',
+      'interrupted=1',
+    ];
+    for (const query of bad) {
       const res = await request(t.server).get(`/api/logs/${name}?${query}`).set(owner.auth);
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('01');
@@ -255,14 +299,7 @@ describe('Request logs and stats over HTTP', () => {
       for (const delay of delays)
         await request(t.server).get(`/api/balance/${name}/?delay=${delay}`).expect(200);
       await waitForLogs(name, delays.length);
-      const deadline = Date.now() + 5000;
-      let stats = (await request(t.server).get(`/api/apps/${name}/stats?window=5m`).set(owner.auth))
-        .body;
-      while (stats.requests < delays.length && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        stats = (await request(t.server).get(`/api/apps/${name}/stats?window=5m`).set(owner.auth))
-          .body;
-      }
+      const stats = await statsOnceCounted(name, delays.length);
       expect(stats.requests).toBe(100);
       expect(stats.error_rate).toBe(0);
       expect(stats.p50_ms).toBeLessThanOrEqual(20);

@@ -146,6 +146,7 @@ describe('Request-log writer against the real database', () => {
       last: later.date,
       statusClasses: [5, 2],
       methods: ['GET'],
+      interruptions: ['node_failed'],
       entries: expect.any(mongo.Binary),
     });
     expect(bucketEntries(buckets[0])).toHaveLength(2);
@@ -310,7 +311,12 @@ describe('Request-log writer against the real database', () => {
     const store = new MongoRequestLogStore(logs, stats);
     const appId = newAppId();
     const base = Date.now() - 60_000;
-    const made = Array.from({ length: 6 }, (_, i) => entry(appId, { date: new Date(base + i) }));
+    const made = Array.from({ length: 6 }, (_, i) =>
+      entry(appId, {
+        date: new Date(base + i),
+        interrupted: i === 1 || i === 4 ? 'client_closed' : null,
+      }),
+    );
     await logs.collection.insertOne({
       _id: new Types.ObjectId(),
       appId,
@@ -325,6 +331,8 @@ describe('Request-log writer against the real database', () => {
     await store.insertLogs(batch);
     const page = await service.page(appId, { limit: 10 });
     expect(page.logs.map((log) => log.request_id)).toEqual(made.map((e) => e.requestId).reverse());
+    const cut = await service.page(appId, { limit: 10, interrupted: 'client_closed' });
+    expect(cut.logs.map((log) => log.request_id)).toEqual([made[4].requestId, made[1].requestId]);
   });
 
   it('filters by status class, method, literal path prefix and time range', async () => {
@@ -434,12 +442,29 @@ describe('Request-log writer against the real database', () => {
       window: '5m',
       requests: 100,
       error_rate: 0.01,
+      interrupted: 0,
       p50_ms: 5, // exact 3: bucket (2, 5]
       p95_ms: 200, // exact 150: bucket (100, 200]
       p99_ms: 200, // exact 150 (rank 99)
       nodes: [
-        { end_point: 'a:80', requests: 90, error_rate: 0, p50_ms: 3, p95_ms: 3, p99_ms: 3 },
-        { end_point: 'b:80', requests: 9, error_rate: 0, p50_ms: 150, p95_ms: 150, p99_ms: 150 },
+        {
+          end_point: 'a:80',
+          requests: 90,
+          error_rate: 0,
+          interrupted: 0,
+          p50_ms: 3,
+          p95_ms: 3,
+          p99_ms: 3,
+        },
+        {
+          end_point: 'b:80',
+          requests: 9,
+          error_rate: 0,
+          interrupted: 0,
+          p50_ms: 150,
+          p95_ms: 150,
+          p99_ms: 150,
+        },
       ],
     });
     const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);

@@ -51,12 +51,20 @@ export class MetricsService {
   private renderTraffic(text: PrometheusText): void {
     text
       .describe('slb_requests_total', 'counter', 'Balanced requests by app and response status')
-      .describe('slb_request_duration_seconds', 'histogram', 'Balanced request duration by app');
+      .describe('slb_request_duration_seconds', 'histogram', 'Balanced request duration by app')
+      .describe(
+        'slb_requests_interrupted_total',
+        'counter',
+        'Balanced requests whose answer did not reach the client whole, by app and reason',
+      );
     for (const app of this.registry.all()) {
       for (const [code, count] of app.traffic.byStatus) {
         text.sample('slb_requests_total', { app: app.name, code: String(code) }, count);
       }
       text.histogram('slb_request_duration_seconds', { app: app.name }, app.traffic);
+      for (const [reason, count] of app.interruptions) {
+        text.sample('slb_requests_interrupted_total', { app: app.name, reason }, count);
+      }
     }
     text
       .describe('slb_node_requests_total', 'counter', 'Requests answered by each node, by status')

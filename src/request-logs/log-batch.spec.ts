@@ -13,7 +13,7 @@ describe('LogBatch', () => {
     const batch = new LogBatch();
     batch.append(logEntry({ requestId: 'a1', date: new Date(2000) }));
     batch.append(logEntry({ appId: 'app2', method: 'POST', responseCode: 503 }));
-    batch.append(logEntry({ appId: 'app2', requestId: 'b1' }));
+    batch.append(logEntry({ appId: 'app2', requestId: 'b1', interrupted: 'node_failed' }));
     batch.append(logEntry({ requestId: 'a2', date: new Date(1000) }));
     batch.append(logEntry({ requestId: 'a3', date: new Date(3000) }));
     const docs = batch.documents();
@@ -21,9 +21,13 @@ describe('LogBatch', () => {
     expect(batch.documentCount).toBe(2);
     expect(docs.map((doc) => doc.appId)).toEqual(['app1', 'app2']);
     expect(docs[0]).toMatchObject({ first: new Date(1000), last: new Date(3000) });
-    expect(docs[0]).toMatchObject({ statusClasses: [2], methods: ['GET'] });
+    expect(docs[0]).toMatchObject({ statusClasses: [2], methods: ['GET'], interruptions: [] });
     expect(bucketEntries(docs[0]).map((entry) => entry.requestId)).toEqual(['a1', 'a2', 'a3']);
-    expect(docs[1]).toMatchObject({ statusClasses: [5, 2], methods: ['POST', 'GET'] });
+    expect(docs[1]).toMatchObject({
+      statusClasses: [5, 2],
+      methods: ['POST', 'GET'],
+      interruptions: ['node_failed'],
+    });
     expect(batch.documents().map((doc) => String(doc._id))).toEqual(
       docs.map((doc) => String(doc._id)),
     );

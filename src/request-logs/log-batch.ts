@@ -1,13 +1,13 @@
 import { mongo, Types } from 'mongoose';
 import { LineBuffer } from './line-buffer';
-import { RequestLogEntry } from './request-log-entry';
+import { Interruption, RequestLogEntry } from './request-log-entry';
 import { RollupAccumulator } from './rollups';
 import { BUCKET_SPAN_MS, RequestLogBucket } from './schemas/request-log.schema';
 import { encodeEntry } from './stored-entry';
 
 /** What a bucket document adds to its entries, roughly, for the batch's byte count. */
 const BUCKET_OVERHEAD_BYTES = 128;
-/** A value's type, index and length in BSON, for the status classes and methods of a bucket. */
+/** A value's type, index and length in BSON, for the status classes, methods and interruptions of a bucket. */
 const SUMMARY_VALUE_BYTES = 12;
 
 interface OpenBucket {
@@ -16,6 +16,7 @@ interface OpenBucket {
   readonly lines: LineBuffer;
   readonly statusClasses: Set<number>;
   readonly methods: Set<string>;
+  readonly interruptions: Set<Interruption>;
   bytes: number;
   first: number;
   last: number;
@@ -63,6 +64,7 @@ export class LogBatch {
         lines: new LineBuffer(),
         statusClasses: new Set(),
         methods: new Set(),
+        interruptions: new Set(),
         bytes,
         first: dateMs,
         last: dateMs,
@@ -80,12 +82,16 @@ export class LogBatch {
       bucket.methods.add(encoded.method);
       bytes += SUMMARY_VALUE_BYTES + Buffer.byteLength(encoded.method);
     }
+    if (encoded.interrupted && !bucket.interruptions.has(encoded.interrupted)) {
+      bucket.interruptions.add(encoded.interrupted);
+      bytes += SUMMARY_VALUE_BYTES + encoded.interrupted.length;
+    }
     bucket.bytes += bytes;
     this.byteCount += bytes;
     if (dateMs < bucket.first) bucket.first = dateMs;
     if (dateMs > bucket.last) bucket.last = dateMs;
     this.entryCount++;
-    this.rollups.add(appId, dateMs, encoded.endPoint, encoded.responseCode, encoded.totalTimeMs);
+    this.rollups.add(appId, encoded);
   }
 
   /** This batch without the entries of the given apps (itself when it has none of them). */
@@ -110,6 +116,7 @@ export class LogBatch {
       last: new Date(bucket.last),
       statusClasses: [...bucket.statusClasses],
       methods: [...bucket.methods],
+      interruptions: [...bucket.interruptions],
       entries: new mongo.Binary(bucket.lines.bytes()),
     }));
   }

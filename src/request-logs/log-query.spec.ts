@@ -7,6 +7,7 @@ import {
   encodeLogCursor,
   LogPosition,
   PlacedEntry,
+  RequestLogFilters,
   toLogDto,
 } from './log-query';
 import { BUCKET_SPAN_MS } from './schemas/request-log.schema';
@@ -118,6 +119,18 @@ describe('buildBucketFilter', () => {
       methods: 'POST',
     });
   });
+
+  it('asks for the buckets that list an interrupted reason asked for, or list none at all', () => {
+    const listing = (reasons: string[]) => ({
+      appId: 'a',
+      $or: [{ interruptions: { $in: reasons } }, { interruptions: { $exists: false } }],
+    });
+    expect(buildBucketFilter('a', { interrupted: 'shutdown' })).toEqual(listing(['shutdown']));
+    expect(buildBucketFilter('a', { interrupted: 'true' })).toEqual(
+      listing(['node_failed', 'node_timeout', 'client_closed', 'shutdown']),
+    );
+    expect(buildBucketFilter('a', { interrupted: 'false' })).toEqual({ appId: 'a' });
+  });
 });
 
 describe('buildEntryFilter', () => {
@@ -136,6 +149,18 @@ describe('buildEntryFilter', () => {
     expect(prefix(placed({ path: '/v1.0/(a|b)*/rest' }))).toBe(true);
     expect(prefix(placed({ path: '/v1x0/(a|b)*' }))).toBe(false);
     expect(prefix(placed({ path: '/other/v1.0/(a|b)*' }))).toBe(false);
+  });
+
+  it('keeps interrupted answers of one reason or any, or only the answers that ended normally', () => {
+    const cut = placed({ interrupted: 'node_failed' });
+    const closed = placed({ interrupted: 'client_closed' });
+    const whole = placed();
+    const kept = (interrupted: RequestLogFilters['interrupted']) =>
+      [cut, closed, whole].filter(buildEntryFilter({ interrupted }));
+    expect(kept('node_failed')).toEqual([cut]);
+    expect(kept('true')).toEqual([cut, closed]);
+    expect(kept('false')).toEqual([whole]);
+    expect(kept(undefined)).toEqual([cut, closed, whole]);
   });
 
   it('takes from as inclusive and to as exclusive', () => {

@@ -1,6 +1,7 @@
 import { ApiError } from '../common/api-error';
 import { RequestLogDto } from './dto/request-log.dto';
-import { StatusClass } from './dto/request-logs-query.dto';
+import { InterruptedFilter, StatusClass } from './dto/request-logs-query.dto';
+import { INTERRUPTIONS, Interruption } from './request-log-entry';
 import { BUCKET_SPAN_MS } from './schemas/request-log.schema';
 import { StoredEntry } from './stored-entry';
 
@@ -12,6 +13,7 @@ export interface RequestLogFilters {
   status?: StatusClass;
   method?: string;
   path_prefix?: string;
+  interrupted?: InterruptedFilter;
   from?: string | Date;
   to?: string | Date;
 }
@@ -61,8 +63,9 @@ export function decodeLogCursor(cursor: string): LogPosition {
 
 /**
  * The MongoDB filter of the buckets that can hold entries of a page: the app's, overlapping the time range,
- * with entries of the status class and method asked for, and not all newer than the cursor. Bounds on `first`
- * are repeated on `last`, widened by BUCKET_SPAN_MS, for the index to use.
+ * with entries of the status class, method and interrupted reasons asked for (buckets from builds that did not
+ * list their reasons may hold any), and not all newer than the cursor. Bounds on `first` are repeated on
+ * `last`, widened by BUCKET_SPAN_MS, for the index to use.
  */
 export function buildBucketFilter(
   appId: string,
@@ -84,6 +87,10 @@ export function buildBucketFilter(
   if (filters.from !== undefined) last.$gte = toDate(filters.from, 'from');
   if (filters.status) filter.statusClasses = Number(filters.status[0]);
   if (filters.method) filter.methods = filters.method.toUpperCase();
+  const reasons = interruptionsOf(filters.interrupted);
+  if (reasons) {
+    filter.$or = [{ interruptions: { $in: reasons } }, { interruptions: { $exists: false } }];
+  }
   if (Object.keys(first).length > 0) filter.first = first;
   if (Object.keys(last).length > 0) filter.last = last;
   return filter;
@@ -97,6 +104,8 @@ export function buildEntryFilter(
   const hundreds = filters.status ? Number(filters.status[0]) * 100 : undefined;
   const method = filters.method?.toUpperCase();
   const prefix = filters.path_prefix;
+  const reasons = interruptionsOf(filters.interrupted);
+  const normalOnly = filters.interrupted === 'false';
   const from = filters.from === undefined ? undefined : toDate(filters.from, 'from').getTime();
   const to = filters.to === undefined ? undefined : toDate(filters.to, 'to').getTime();
   return ({ entry, position }) =>
@@ -104,9 +113,20 @@ export function buildEntryFilter(
       (entry.responseCode >= hundreds && entry.responseCode < hundreds + 100)) &&
     (method === undefined || entry.method === method) &&
     (!prefix || entry.path.startsWith(prefix)) &&
+    (reasons === undefined ||
+      (entry.interrupted !== null && reasons.includes(entry.interrupted))) &&
+    (!normalOnly || entry.interrupted === null) &&
     (from === undefined || position.dateMs >= from) &&
     (to === undefined || position.dateMs < to) &&
     (after === undefined || comparePositions(position, after) > 0);
+}
+
+/** The reasons an `interrupted` filter lets through, when it asks for interrupted answers. */
+function interruptionsOf(
+  filter: InterruptedFilter | undefined,
+): readonly Interruption[] | undefined {
+  if (filter === undefined || filter === 'false') return undefined;
+  return filter === 'true' ? INTERRUPTIONS : [filter];
 }
 
 function toDate(value: string | Date, field: string): Date {

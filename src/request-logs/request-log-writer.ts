@@ -11,7 +11,7 @@ import { LogBatch } from './log-batch';
 import { RequestLogEntry } from './request-log-entry';
 import { RequestLogStore } from './request-log-store';
 import { RingBuffer } from './ring-buffer';
-import { RollupIncrement } from './rollups';
+import { addIncrement, RollupIncrement } from './rollups';
 
 /** Timings that are not configuration, injectable so that tests can shorten them. */
 export interface RequestLogWriterTuning {
@@ -402,10 +402,7 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
         this.pendingRollups.set(key, increment);
         continue;
       }
-      pending.requests += increment.requests;
-      pending.errors += increment.errors;
-      pending.maxMs = Math.max(pending.maxMs, increment.maxMs);
-      increment.counts.forEach((count, i) => (pending.counts[i] += count));
+      addIncrement(pending, increment);
     }
   }
 

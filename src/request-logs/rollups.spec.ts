@@ -1,5 +1,7 @@
 import { BUCKET_KEYS, bucketIndex } from './latency-histogram';
+import { Interruption } from './request-log-entry';
 import {
+  addIncrement,
   OVERALL_NODE,
   RollupAccumulator,
   RollupIncrement,
@@ -18,6 +20,7 @@ interface Source {
   endPoint: string | null;
   responseCode: number;
   totalTimeMs: number;
+  interrupted: Interruption | null;
 }
 
 function source(overrides: Partial<Source> = {}): Source {
@@ -27,14 +30,15 @@ function source(overrides: Partial<Source> = {}): Source {
     endPoint: '10.0.0.1:80',
     responseCode: 200,
     totalTimeMs: 12,
+    interrupted: null,
     ...overrides,
   };
 }
 
 function buildRollups(sources: Source[]): RollupIncrement[] {
   const accumulator = new RollupAccumulator();
-  for (const s of sources) {
-    accumulator.add(s.appId, s.date.getTime(), s.endPoint, s.responseCode, s.totalTimeMs);
+  for (const { appId, date, ...entry } of sources) {
+    accumulator.add(appId, { dateMs: date.getTime(), ...entry });
   }
   return accumulator.increments();
 }
@@ -71,6 +75,27 @@ describe('RollupAccumulator', () => {
     expect(increments).toHaveLength(7);
   });
 
+  it('counts answers the node cut short as errors, and every interrupted answer as interrupted', () => {
+    const increments = buildRollups([
+      source({ interrupted: 'node_failed' }),
+      source({ interrupted: 'node_timeout' }),
+      source({ interrupted: 'client_closed' }),
+      source({ interrupted: 'shutdown' }),
+      source({ endPoint: null, responseCode: 499, interrupted: 'client_closed' }),
+      source(),
+    ]);
+    const [overall, node] = [OVERALL_NODE, '10.0.0.1:80'].map((n) =>
+      increments.find((i) => i.node === n),
+    );
+    expect(overall).toMatchObject({ requests: 6, errors: 3, interrupted: 5 });
+    expect(node).toMatchObject({ requests: 5, errors: 2, interrupted: 4 });
+    expect(rollupUpdate(overall as RollupIncrement).update.$inc).toMatchObject({
+      requests: 6,
+      errors: 3,
+      interrupted: 5,
+    });
+  });
+
   it('makes an upsert by _id that only uses $inc and $max, with non-zero buckets only', () => {
     const [increment] = buildRollups([
       source({ endPoint: null, responseCode: 499, totalTimeMs: 3 }),
@@ -82,6 +107,17 @@ describe('RollupAccumulator', () => {
       $max: { maxMs: 3 },
       $setOnInsert: { appId: 'app1', minute: at('2026-01-01T10:00:00.000Z'), node: '' },
     });
+  });
+
+  it('adds one increment of an app, minute and node to another, every count of it', () => {
+    const [sum] = buildRollups([source({ interrupted: 'node_failed' }), source()]);
+    const [more] = buildRollups([
+      source({ totalTimeMs: 700, responseCode: 502, interrupted: 'client_closed' }),
+    ]);
+    addIncrement(sum, more);
+    expect(sum).toMatchObject({ requests: 3, errors: 2, interrupted: 2, maxMs: 700 });
+    expect(sum.counts[bucketIndex(12)]).toBe(2);
+    expect(sum.counts[bucketIndex(700)]).toBe(1);
   });
 
   it('gives each app, minute and node its own _id', () => {
@@ -99,13 +135,21 @@ describe('RollupAccumulator', () => {
 describe('summarizeRollups', () => {
   it('sums minutes and reports overall and per-node rates and percentiles', () => {
     const rows: StoredRollup[] = [
-      { node: '', requests: 60, errors: 3, maxMs: 180, h: { le_5: 50, le_200: 10 } },
+      {
+        node: '',
+        requests: 60,
+        errors: 3,
+        interrupted: 2,
+        maxMs: 180,
+        h: { le_5: 50, le_200: 10 },
+      },
       { node: '', requests: 40, errors: 1, maxMs: 900, h: { le_5: 39, le_1000: 1 } },
       { node: 'b:80', requests: 30, errors: 0, maxMs: 4, h: { le_5: 30 } },
       {
         node: 'a:80',
         requests: 70,
         errors: 3,
+        interrupted: 2,
         maxMs: 900,
         h: { le_5: 59, le_200: 10, le_1000: 1 },
       },
@@ -115,6 +159,7 @@ describe('summarizeRollups', () => {
       window: '1h',
       requests: 100,
       error_rate: 0.04,
+      interrupted: 2,
       p50_ms: 5,
       p95_ms: 200,
       p99_ms: 200,
@@ -123,11 +168,20 @@ describe('summarizeRollups', () => {
           end_point: 'a:80',
           requests: 70,
           error_rate: 0.0429,
+          interrupted: 2,
           p50_ms: 5,
           p95_ms: 200,
           p99_ms: 900,
         },
-        { end_point: 'b:80', requests: 30, error_rate: 0, p50_ms: 4, p95_ms: 4, p99_ms: 4 },
+        {
+          end_point: 'b:80',
+          requests: 30,
+          error_rate: 0,
+          interrupted: 0,
+          p50_ms: 4,
+          p95_ms: 4,
+          p99_ms: 4,
+        },
       ],
     });
   });
@@ -137,6 +191,7 @@ describe('summarizeRollups', () => {
       window: '5m',
       requests: 0,
       error_rate: 0,
+      interrupted: 0,
       p50_ms: null,
       p95_ms: null,
       p99_ms: null,

@@ -7,7 +7,8 @@ import {
   emptyCounts,
   percentile,
 } from './latency-histogram';
-import { CLIENT_CLOSED_REQUEST } from './request-log-entry';
+import { CLIENT_CLOSED_REQUEST, Interruption } from './request-log-entry';
+import type { EncodedEntry } from './stored-entry';
 
 export const OVERALL_NODE = '';
 const MINUTE_MS = 60_000;
@@ -21,9 +22,16 @@ export interface RollupIncrement {
   node: string;
   requests: number;
   errors: number;
+  interrupted: number;
   maxMs: number;
   counts: BucketCounts;
 }
+
+/** What the rollups read of an entry. */
+export type RollupSource = Pick<
+  EncodedEntry,
+  'dateMs' | 'endPoint' | 'responseCode' | 'totalTimeMs' | 'interrupted'
+>;
 
 export function truncateToMinute(date: Date): Date {
   return new Date(Math.floor(date.getTime() / MINUTE_MS) * MINUTE_MS);
@@ -31,19 +39,16 @@ export function truncateToMinute(date: Date): Date {
 
 /**
  * Sums entries into one increment per (app, minute, overall) and (app, minute, node), as they come.
- * Overall, an error is a 5xx answer or a request no node answered; per node, a 5xx answer from it.
+ * An error is a 5xx answer, or one the node cut short (it failed or ran out of time after its status);
+ * overall, a request the client gave up on before any node answered too. Interrupted counts the answers
+ * that did not reach the client whole, for any reason.
  */
 export class RollupAccumulator {
   private readonly byMinute = new Map<number, Map<string, Map<string, RollupIncrement>>>();
 
-  add(
-    appId: string,
-    epochMs: number,
-    endPoint: string | null,
-    responseCode: number,
-    totalTimeMs: number,
-  ): void {
-    const minuteMs = Math.floor(epochMs / MINUTE_MS) * MINUTE_MS;
+  add(appId: string, entry: RollupSource): void {
+    const { endPoint, responseCode, totalTimeMs, interrupted } = entry;
+    const minuteMs = Math.floor(entry.dateMs / MINUTE_MS) * MINUTE_MS;
     let byApp = this.byMinute.get(minuteMs);
     if (!byApp) {
       byApp = new Map();
@@ -56,10 +61,11 @@ export class RollupAccumulator {
     }
     const latency = Number.isFinite(totalTimeMs) ? Math.max(0, totalTimeMs) : 0;
     const bucket = bucketIndex(latency);
-    const error = responseCode >= 500;
+    const error = responseCode >= 500 || cutByNode(interrupted);
     const givenUp = responseCode === CLIENT_CLOSED_REQUEST && !endPoint;
-    addTo(byNode, appId, minuteMs, OVERALL_NODE, bucket, latency, error || givenUp);
-    if (endPoint) addTo(byNode, appId, minuteMs, endPoint, bucket, latency, error);
+    const outcome = { bucket, latency, interrupted: interrupted !== null };
+    addTo(byNode, appId, minuteMs, OVERALL_NODE, { ...outcome, error: error || givenUp });
+    if (endPoint) addTo(byNode, appId, minuteMs, endPoint, { ...outcome, error });
   }
 
   increments(): RollupIncrement[] {
@@ -71,14 +77,23 @@ export class RollupAccumulator {
   }
 }
 
+function cutByNode(interrupted: Interruption | null): boolean {
+  return interrupted === 'node_failed' || interrupted === 'node_timeout';
+}
+
+interface Outcome {
+  bucket: number;
+  latency: number;
+  error: boolean;
+  interrupted: boolean;
+}
+
 function addTo(
   byNode: Map<string, RollupIncrement>,
   appId: string,
   minuteMs: number,
   node: string,
-  bucket: number,
-  latency: number,
-  error: boolean,
+  { bucket, latency, error, interrupted }: Outcome,
 ): void {
   let increment = byNode.get(node);
   if (!increment) {
@@ -88,6 +103,7 @@ function addTo(
       node,
       requests: 0,
       errors: 0,
+      interrupted: 0,
       maxMs: 0,
       counts: emptyCounts(),
     };
@@ -95,8 +111,18 @@ function addTo(
   }
   increment.requests++;
   if (error) increment.errors++;
+  if (interrupted) increment.interrupted++;
   if (latency > increment.maxMs) increment.maxMs = latency;
   increment.counts[bucket]++;
+}
+
+/** Adds `increment` to `sum`, an increment of the same app, minute and node. */
+export function addIncrement(sum: RollupIncrement, increment: RollupIncrement): void {
+  sum.requests += increment.requests;
+  sum.errors += increment.errors;
+  sum.interrupted += increment.interrupted;
+  sum.maxMs = Math.max(sum.maxMs, increment.maxMs);
+  increment.counts.forEach((count, i) => (sum.counts[i] += count));
 }
 
 /** The `updateOne` of a bulkWrite that applies an increment (upsert, `$inc` and `$max` only). */
@@ -105,6 +131,7 @@ export function rollupUpdate(increment: RollupIncrement): {
   update: Record<string, unknown>;
 } {
   const inc: Record<string, number> = { requests: increment.requests, errors: increment.errors };
+  if (increment.interrupted > 0) inc.interrupted = increment.interrupted;
   increment.counts.forEach((count, i) => {
     if (count > 0) inc[`h.${BUCKET_KEYS[i]}`] = count;
   });
@@ -136,6 +163,7 @@ export interface StoredRollup {
   node: string;
   requests?: number;
   errors?: number;
+  interrupted?: number;
   maxMs?: number;
   h?: Record<string, unknown>;
 }
@@ -143,6 +171,7 @@ export interface StoredRollup {
 interface Accumulator {
   requests: number;
   errors: number;
+  interrupted: number;
   maxMs: number | null;
   counts: BucketCounts;
 }
@@ -152,11 +181,12 @@ export function summarizeRollups(window: StatsWindow, rows: Iterable<StoredRollu
   for (const row of rows) {
     let acc = byNode.get(row.node);
     if (!acc) {
-      acc = { requests: 0, errors: 0, maxMs: null, counts: emptyCounts() };
+      acc = { requests: 0, errors: 0, interrupted: 0, maxMs: null, counts: emptyCounts() };
       byNode.set(row.node, acc);
     }
     acc.requests += numberOr0(row.requests);
     acc.errors += numberOr0(row.errors);
+    acc.interrupted += numberOr0(row.interrupted);
     if (typeof row.maxMs === 'number') acc.maxMs = Math.max(acc.maxMs ?? 0, row.maxMs);
     addStoredHistogram(acc.counts, row.h);
   }
@@ -170,11 +200,12 @@ export function summarizeRollups(window: StatsWindow, rows: Iterable<StoredRollu
 
 function summary(acc: Accumulator | undefined): LatencySummaryDto {
   if (!acc || acc.requests <= 0) {
-    return { requests: 0, error_rate: 0, p50_ms: null, p95_ms: null, p99_ms: null };
+    return { requests: 0, error_rate: 0, interrupted: 0, p50_ms: null, p95_ms: null, p99_ms: null };
   }
   return {
     requests: acc.requests,
     error_rate: Math.round((acc.errors / acc.requests) * 10_000) / 10_000,
+    interrupted: acc.interrupted,
     p50_ms: percentile(acc.counts, 0.5, acc.maxMs),
     p95_ms: percentile(acc.counts, 0.95, acc.maxMs),
     p99_ms: percentile(acc.counts, 0.99, acc.maxMs),

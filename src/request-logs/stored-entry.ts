@@ -13,6 +13,7 @@ export interface EncodedEntry {
   endPoint: string | null;
   responseCode: number;
   totalTimeMs: number;
+  interrupted: Interruption | null;
 }
 
 /**
@@ -44,9 +45,10 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
     finite(entry.bytesIn),
     finite(entry.bytesOut),
   ];
-  if (isInterruption(interrupted)) fields.push(interrupted);
+  const reason = isInterruption(interrupted) ? interrupted : null;
+  if (reason) fields.push(reason);
   const line = JSON.stringify(fields);
-  return { line, dateMs, method, endPoint, responseCode, totalTimeMs };
+  return { line, dateMs, method, endPoint, responseCode, totalTimeMs, interrupted: reason };
 }
 
 /**

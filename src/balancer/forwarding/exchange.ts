@@ -324,6 +324,9 @@ export class Exchange {
     const totalMs = performance.now() - this.startedAt;
     this.app.traffic.observe(status, totalMs);
     if (this.endPoint !== null) this.attempt?.node.traffic.observe(status, totalMs);
+    if (interrupted) {
+      this.app.interruptions.set(interrupted, (this.app.interruptions.get(interrupted) ?? 0) + 1);
+    }
     if (!this.deps.logs.enabled) return;
     this.deps.logs.record({
       date: new Date(),

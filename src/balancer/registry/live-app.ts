@@ -1,6 +1,7 @@
 import { RetryBudget } from '../../../libs/gateway-core/src/retry-budget';
 import { BalancingStrategy, strategyFactories } from '../../../libs/gateway-core/src/strategies';
 import { SlidingWindowLimiter } from '../../../libs/gateway-core/src/sliding-window-limiter';
+import type { Interruption } from '../../request-logs/request-log-entry';
 import type { AppSettings, RateLimitSetting } from '../app-settings';
 import type { LiveNode } from './live-node';
 import { TrafficStats } from './traffic-stats';
@@ -11,6 +12,8 @@ export class LiveApp {
   strategy: BalancingStrategy;
   readonly retryBudget = new RetryBudget();
   readonly traffic = new TrafficStats();
+  /** Answers that did not reach the client whole, by why. */
+  readonly interruptions = new Map<Interruption, number>();
   hashHeader: string | undefined;
   apiKeyHashes: ReadonlySet<string> = new Set();
   rateLimiter: SlidingWindowLimiter | undefined;
@@ -49,5 +52,7 @@ export class LiveApp {
 }
 
 function sameRateLimit(a: RateLimitSetting | null, b: RateLimitSetting | null): boolean {
-  return a === b || (!!a && !!b && a.limit === b.limit && a.window_ms === b.window_ms && a.key === b.key);
+  return (
+    a === b || (!!a && !!b && a.limit === b.limit && a.window_ms === b.window_ms && a.key === b.key)
+  );
 }

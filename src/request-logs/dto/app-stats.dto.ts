@@ -31,9 +31,17 @@ export class LatencySummaryDto {
   @ApiProperty({
     example: 0.0125,
     description:
-      'Share of requests answered 5xx, or (overall only) given up by the client (499) before any node answered; 0 when no requests',
+      'Share of requests answered 5xx or cut short by the node (interrupted node_failed or node_timeout), ' +
+      'or (overall only) given up by the client (499) before any node answered; 0 when no requests',
   })
   error_rate: number;
+
+  @ApiProperty({
+    example: 3,
+    description:
+      'Requests whose answer did not reach the client whole (their log entries have interrupted set), for any reason',
+  })
+  interrupted: number;
 
   @ApiProperty({ type: Number, nullable: true, example: 20, description: 'Median latency (ms)' })
   p50_ms: number | null;

@@ -11,9 +11,14 @@ import {
   Min,
 } from 'class-validator';
 import { QueryInt } from '../../common/query-int.decorator';
+import { INTERRUPTIONS } from '../request-log-entry';
 
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+/** `true`: any reason; `false`: answers that ended normally; or one reason. */
+export const INTERRUPTED_FILTERS = ['true', 'false', ...INTERRUPTIONS] as const;
+export type InterruptedFilter = (typeof INTERRUPTED_FILTERS)[number];
 
 export const MAX_LOGS_PAGE = 1000;
 export const DEFAULT_LOGS_PAGE = 100;
@@ -69,6 +74,17 @@ export class RequestLogsQueryDto {
   @Matches(/^\//, { message: 'path_prefix must start with /' })
   @MaxLength(2048)
   path_prefix?: string;
+
+  @ApiPropertyOptional({
+    enum: INTERRUPTED_FILTERS,
+    description:
+      'Only answers that did not reach the client whole for this reason (true: for any reason), or (false) only those that did',
+  })
+  @IsOptional()
+  @IsIn(INTERRUPTED_FILTERS, {
+    message: `interrupted must be one of ${INTERRUPTED_FILTERS.join(', ')}`,
+  })
+  interrupted?: InterruptedFilter;
 
   @ApiPropertyOptional({
     format: 'date-time',

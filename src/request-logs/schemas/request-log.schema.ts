@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { mongo, Types } from 'mongoose';
+import type { Interruption } from '../request-log-entry';
 
 export const REQUEST_LOGS_COLLECTION = 'request_logs';
 
@@ -42,6 +43,10 @@ export class RequestLogBucket {
 
   @Prop({ type: [String], required: true })
   methods: string[];
+
+  /** The interrupted reasons of its entries; missing in buckets written before entries had them. */
+  @Prop({ type: [String], default: undefined })
+  interruptions?: Interruption[];
 
   /** Buckets written by earlier builds hold an array of strings instead (see storedLines()). */
   @Prop({ type: Buffer, required: true })

@@ -34,6 +34,10 @@ export class RequestStat {
   @Prop({ default: 0 })
   errors: number;
 
+  /** Answers that did not reach the client whole; missing in rollups written before it was counted. */
+  @Prop({ default: 0 })
+  interrupted: number;
+
   @Prop({ default: 0 })
   maxMs: number;
 
