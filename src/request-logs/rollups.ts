@@ -63,9 +63,15 @@ export class RollupAccumulator {
     const bucket = bucketIndex(latency);
     const error = responseCode >= 500 || cutByNode(interrupted);
     const givenUp = responseCode === CLIENT_CLOSED_REQUEST && !endPoint;
-    const outcome = { bucket, latency, interrupted: interrupted !== null };
-    addTo(byNode, appId, minuteMs, OVERALL_NODE, { ...outcome, error: error || givenUp });
-    if (endPoint) addTo(byNode, appId, minuteMs, endPoint, { ...outcome, error });
+    const cut = interrupted !== null;
+    addTo(byNode, appId, minuteMs, OVERALL_NODE, {
+      bucket,
+      latency,
+      error: error || givenUp,
+      interrupted: cut,
+    });
+    if (endPoint)
+      addTo(byNode, appId, minuteMs, endPoint, { bucket, latency, error, interrupted: cut });
   }
 
   increments(): RollupIncrement[] {
