@@ -97,7 +97,7 @@ describe('Apps and nodes (management)', () => {
     [{ host: '127.0.0.1', port: 80, statuspath: '/h', weight: 101 }, 'weight'],
     [{ host: '127.0.0.1', port: 80, statuspath: '/h', weight: null }, 'weight'],
     [{ host: { $ne: null }, port: 80, statuspath: '/h' }, 'host'],
-  ])('refuses the node %j with 400 "01" naming %s', async (body, field) => {
+  ])('refuses the node %j with 400 "01" naming %s, each problem once', async (body, field) => {
     const res = await request(t.server)
       .post(`/api/apps/${uniqueAppName()}`)
       .set(owner.auth)
@@ -105,6 +105,8 @@ describe('Apps and nodes (management)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('01');
     expect(res.body.description).toContain(field);
+    const problems = res.body.description.split('; ');
+    expect(problems).toEqual([...new Set(problems)]);
   });
 
   it.each([

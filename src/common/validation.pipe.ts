@@ -13,22 +13,29 @@ export class ContractValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    if (
+      metadata.type === 'body' &&
+      (typeof value !== 'object' || value === null || Array.isArray(value))
+    ) {
       throw ApiError.badPayload('The body must be a JSON object');
     }
     return super.transform(value, metadata);
   }
 }
 
-function describeErrors(errors: ValidationError[], parent = ''): string {
-  return errors
-    .flatMap((error) => {
-      const field = parent ? `${parent}.${error.property}` : error.property;
-      const own = Object.values(error.constraints ?? {}).map((message) =>
-        message.startsWith(error.property) ? `${field}${message.slice(error.property.length)}` : message,
-      );
-      const nested = error.children?.length ? [describeErrors(error.children, field)] : [];
-      return [...own, ...nested];
-    })
-    .join('; ');
+/** Each problem once, in order: several constraints of a field may share one message. */
+function describeErrors(errors: ValidationError[]): string {
+  return [...new Set(problems(errors))].join('; ');
+}
+
+function problems(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property)
+        ? `${field}${message.slice(error.property.length)}`
+        : message,
+    );
+    return [...own, ...problems(error.children ?? [], field)];
+  });
 }
