@@ -14,10 +14,11 @@ if (!existsSync(join(dist, 'log-batch.js')))
   throw new Error('dist/ is missing: run `npm run build` first');
 const { LogBatch } = require(join(dist, 'log-batch.js'));
 const { BSON } = require('mongoose').mongo;
+const { EnvironmentVariables } = require(join(ROOT, 'dist/src/config/environment-variables.js'));
 
 const ENTRIES = Number(process.env.BENCH_LOG_ENTRIES ?? 500_000);
 const ROUNDS = Number(process.env.BENCH_LOG_ROUNDS ?? 7);
-const BATCH = Number(process.env.LOG_BATCH_SIZE ?? 100);
+const BATCH = Number(process.env.LOG_BATCH_SIZE ?? new EnvironmentVariables().LOG_BATCH_SIZE);
 for (const [name, value] of Object.entries({ ENTRIES, ROUNDS, BATCH })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`bad ${name}: ${value}`);
 }

@@ -19,6 +19,7 @@ const PAIRS = [
   ['gateway-nolog', 'reference'],
   ['gateway', 'gateway-nolog'],
   ['gateway', 'gateway-nolog-busy'],
+  ['gateway-logsink', 'gateway-nolog'],
 ];
 
 async function main() {

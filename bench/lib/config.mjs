@@ -14,6 +14,7 @@ export const ALL_TARGETS = [
   'gateway',
   'gateway-nolog',
   'gateway-nolog-busy',
+  'gateway-logsink',
 ];
 export const SIZES = { '1k': 1024, '100k': 100 * 1024 };
 

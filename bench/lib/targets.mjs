@@ -1,12 +1,12 @@
 // The things wrk talks to: the two backend nodes and each target in front of
-// them (direct, nginx, reference, gateway, gateway-nolog, gateway-nolog-busy),
+// them (direct, nginx, reference, gateway, gateway-nolog, gateway-nolog-busy, gateway-logsink),
 // plus a pre-flight check.
-/* global process, fetch, AbortSignal */
+/* global process, fetch, AbortSignal, URL */
 import { join } from 'node:path';
 import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
 import { setupGateway, startFerretDB, startGateway, startProdArgs } from './gateway.mjs';
 import { startNginx } from './nginx.mjs';
-import { assertAlive, freePort, sleep, start, stop, waitForHttp } from './procs.mjs';
+import { assertAlive, freePort, sleep, start, stop, waitForHttp, waitForPort } from './procs.mjs';
 
 export async function startNodes() {
   const nodes = [];
@@ -84,14 +84,37 @@ const starters = {
       note: `${t.note} During its rows a busy loop runs on CPU ${config.loadCpu}, taking about the share of the load core that FerretDB takes in the gateway rows: the control for what logging on costs through the load side alone.`,
     };
   },
+  async 'gateway-logsink'(nodes, tmp) {
+    if (config.mongoUri) {
+      throw new Error('gateway-logsink relays to the FerretDB it starts: leave MONGODB_URI unset');
+    }
+    const t = await startGatewayTarget('gateway-logsink', nodes, tmp, {}, { logSink: true });
+    return {
+      ...t,
+      note: `${t.note} Its database connection goes through bench/log-sink.js (on CPU ${config.loadCpu}), which acknowledges request-log inserts without storing them: the gateway does all of its logging work, the database none of the storing. The control for what logging costs the gateway itself, where the database runs on another machine.`,
+    };
+  },
 };
+
+/** Start bench/log-sink.js in front of the database on `databasePort`; returns its port. */
+async function startLogSink(databasePort) {
+  const port = await freePort();
+  const proc = start(
+    'log-sink',
+    process.execPath,
+    [join(BENCH, 'log-sink.js'), String(port), String(databasePort)],
+    { cpu: config.loadCpu, cwd: ROOT },
+  );
+  await waitForPort(port, proc);
+  return port;
+}
 
 function startBusyLoop() {
   const proc = start('busy-loop', process.execPath, ['-e', 'for (;;);'], { cpu: config.loadCpu });
   return () => stop(proc);
 }
 
-async function startGatewayTarget(name, nodes, tmp, targetEnv) {
+async function startGatewayTarget(name, nodes, tmp, targetEnv, { logSink = false } = {}) {
   let mongoUri = config.mongoUri;
   let ferret;
   if (!mongoUri) {
@@ -101,8 +124,10 @@ async function startGatewayTarget(name, nodes, tmp, targetEnv) {
       port: await freePort(),
       cpu: config.dbCpu,
     });
-    mongoUri = ferret.uri;
-    log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
+    log(`FerretDB on ${ferret.uri} (pid ${ferret.proc.pid})`);
+    mongoUri = logSink
+      ? `mongodb://127.0.0.1:${await startLogSink(Number(new URL(ferret.uri).port))}/slb_bench`
+      : ferret.uri;
   }
   const extraEnv = { ...targetEnv, ...config.gatewayExtraEnv };
   const gw = await startGateway({

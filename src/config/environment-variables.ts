@@ -118,10 +118,14 @@ export class EnvironmentVariables {
   @Max(MAX_TIMER_MS)
   LOG_FLUSH_INTERVAL_MS: number = 1000;
 
-  /** 100 rather than 1000: a database sharing the host then works in short steps, not bursts of several ms (bench/). */
+  /**
+   * Each insert costs the gateway about 0.3 ms of CPU in the driver, whatever its size: batches of 1000 took
+   * 12–15% less CPU per proxied 1 KB request than batches of 100 (bench/, gateway-logsink). A database on the
+   * same host then works in bursts of several ms; 100 smooths them at that price.
+   */
   @IsInt()
   @Min(1)
-  LOG_BATCH_SIZE: number = 100;
+  LOG_BATCH_SIZE: number = 1000;
 
   @IsInt()
   @Min(1)

@@ -16,7 +16,7 @@ export const BUCKET_SPAN_MS = 60_000;
  * per line; `first` and `last` are the oldest and newest entry dates. Storing a batch's entries as one value of
  * one document costs the database a fraction of one document per entry: FerretDB on SQLite spends about 70 µs
  * of CPU per 13-field document, and in buckets of 1000 entries 8 µs per entry as a string of an array and 5 µs
- * as a line of one binary value (about twice that in buckets of 100, the default LOG_BATCH_SIZE). `_id` is given when the bucket is started, so a batch that is retried after an unacknowledged
+ * as a line of one binary value (about twice that in buckets of 100). `_id` is given when the bucket is started, so a batch that is retried after an unacknowledged
  * insert cannot create a second copy.
  */
 @Schema({
