@@ -64,14 +64,8 @@ export class RollupAccumulator {
     const error = responseCode >= 500 || cutByNode(interrupted);
     const givenUp = responseCode === CLIENT_CLOSED_REQUEST && !endPoint;
     const cut = interrupted !== null;
-    addTo(byNode, appId, minuteMs, OVERALL_NODE, {
-      bucket,
-      latency,
-      error: error || givenUp,
-      interrupted: cut,
-    });
-    if (endPoint)
-      addTo(byNode, appId, minuteMs, endPoint, { bucket, latency, error, interrupted: cut });
+    addTo(byNode, appId, minuteMs, OVERALL_NODE, bucket, latency, error || givenUp, cut);
+    if (endPoint) addTo(byNode, appId, minuteMs, endPoint, bucket, latency, error, cut);
   }
 
   increments(): RollupIncrement[] {
@@ -87,19 +81,15 @@ function cutByNode(interrupted: Interruption | null): boolean {
   return interrupted === 'node_failed' || interrupted === 'node_timeout';
 }
 
-interface Outcome {
-  bucket: number;
-  latency: number;
-  error: boolean;
-  interrupted: boolean;
-}
-
 function addTo(
   byNode: Map<string, RollupIncrement>,
   appId: string,
   minuteMs: number,
   node: string,
-  { bucket, latency, error, interrupted }: Outcome,
+  bucket: number,
+  latency: number,
+  error: boolean,
+  interrupted: boolean,
 ): void {
   let increment = byNode.get(node);
   if (!increment) {
