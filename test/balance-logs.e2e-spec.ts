@@ -183,14 +183,25 @@ describe('Request logs and stats over HTTP', () => {
     }
   });
 
-  /** The app's stats over the last 5 minutes, once its rollups count `count` requests (or after 5 s). */
-  async function statsOnceCounted(name: string, count: number): Promise<AppStatsDto> {
+  /**
+   * The app's stats over the last 5 minutes, once they count `overall` requests and `perNode` on its nodes
+   * (or after 5 s). The overall and per-node rollups are separate documents, which a read can see updated
+   * one before the other.
+   */
+  async function statsOnceCounted(
+    name: string,
+    overall: number,
+    perNode = overall,
+  ): Promise<AppStatsDto> {
     const deadline = Date.now() + 5000;
-    const read = async () =>
+    const read = async (): Promise<AppStatsDto> =>
       (await request(t.server).get(`/api/apps/${name}/stats?window=5m`).set(owner.auth).expect(200))
         .body;
+    const counted = (stats: AppStatsDto) =>
+      stats.requests >= overall &&
+      stats.nodes.reduce((sum, node) => sum + node.requests, 0) >= perNode;
     let stats = await read();
-    while (stats.requests < count && Date.now() < deadline) {
+    while (!counted(stats) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       stats = await read();
     }
@@ -247,7 +258,7 @@ describe('Request logs and stats over HTTP', () => {
       expect(await pathsWith('true')).toEqual(['/trickle', '/silent', '/reset', '/trickle']);
       expect(await pathsWith('false')).toEqual(['/whole']);
 
-      const stats = await statsOnceCounted(name, 5);
+      const stats = await statsOnceCounted(name, 5, 4);
       expect(stats).toMatchObject({ requests: 5, error_rate: 0.6, interrupted: 4 });
       expect(stats.nodes).toEqual([
         expect.objectContaining({ requests: 4, error_rate: 0.5, interrupted: 3 }),
