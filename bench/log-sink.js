@@ -2,7 +2,7 @@
 // A MongoDB wire-protocol relay that acknowledges request-log inserts itself and passes everything else
 // on to the database: the gateway then does all of its logging work (encoding, BSON, the driver, the
 // socket) while the database does none of the storing, and this relay little more than read the bytes.
-//   node bench/log-sink.js <port> <database-port>
+//   node bench/log-sink.js <port> <database-host> <database-port>
 /* global process, require, Buffer */
 const net = require('node:net'); // eslint-disable-line @typescript-eslint/no-require-imports
 const { BSON } = require('mongoose').mongo; // eslint-disable-line @typescript-eslint/no-require-imports
@@ -11,7 +11,7 @@ const OP_MSG = 2013;
 const HEADER_BYTES = 16;
 const LOG_COLLECTION = 'request_logs';
 
-const [port, databasePort] = process.argv.slice(2).map(Number);
+const [port, databaseHost, databasePort] = process.argv.slice(2);
 let nextRequestId = 1;
 
 /**
@@ -89,7 +89,7 @@ function sequenceLength(message, at) {
 
 net
   .createServer((client) => {
-    const database = net.connect(databasePort, '127.0.0.1');
+    const database = net.connect(Number(databasePort), databaseHost);
     const close = () => {
       client.destroy();
       database.destroy();
@@ -110,5 +110,5 @@ net
       }
     });
   })
-  .listen(port, '127.0.0.1');
+  .listen(Number(port), '127.0.0.1');
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));

@@ -85,9 +85,6 @@ const starters = {
     };
   },
   async 'gateway-logsink'(nodes, tmp) {
-    if (config.mongoUri) {
-      throw new Error('gateway-logsink relays to the FerretDB it starts: leave MONGODB_URI unset');
-    }
     const t = await startGatewayTarget('gateway-logsink', nodes, tmp, {}, { logSink: true });
     return {
       ...t,
@@ -96,17 +93,32 @@ const starters = {
   },
 };
 
-/** Start bench/log-sink.js in front of the database on `databasePort`; returns its port. */
-async function startLogSink(databasePort) {
+/**
+ * Start bench/log-sink.js in front of the database of `mongoUri`; returns the URI that goes through it. The
+ * relay speaks plain TCP to one host: a `mongodb://` URI without TLS.
+ */
+async function startLogSink(mongoUri) {
+  let url;
+  try {
+    url = new URL(mongoUri);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'mongodb:' || /[?&](tls|ssl)=true/i.test(url.search)) {
+    throw new Error(
+      'gateway-logsink relays to one database host without TLS: give MONGODB_URI as mongodb://host:port/… or leave it unset',
+    );
+  }
   const port = await freePort();
   const proc = start(
     'log-sink',
     process.execPath,
-    [join(BENCH, 'log-sink.js'), String(port), String(databasePort)],
+    [join(BENCH, 'log-sink.js'), String(port), url.hostname, url.port || '27017'],
     { cpu: config.loadCpu, cwd: ROOT },
   );
   await waitForPort(port, proc);
-  return port;
+  url.host = `127.0.0.1:${port}`;
+  return url.toString();
 }
 
 function startBusyLoop() {
@@ -124,11 +136,10 @@ async function startGatewayTarget(name, nodes, tmp, targetEnv, { logSink = false
       port: await freePort(),
       cpu: config.dbCpu,
     });
-    log(`FerretDB on ${ferret.uri} (pid ${ferret.proc.pid})`);
-    mongoUri = logSink
-      ? `mongodb://127.0.0.1:${await startLogSink(Number(new URL(ferret.uri).port))}/slb_bench`
-      : ferret.uri;
+    mongoUri = ferret.uri;
+    log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
   }
+  if (logSink) mongoUri = await startLogSink(mongoUri);
   const extraEnv = { ...targetEnv, ...config.gatewayExtraEnv };
   const gw = await startGateway({
     root: ROOT,
