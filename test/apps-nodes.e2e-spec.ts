@@ -216,7 +216,7 @@ describe('Apps and nodes (management)', () => {
     await second.close();
   });
 
-  it('updates settings with PATCH and refuses unknown values with 400 "01"', async () => {
+  it('updates settings with PATCH and refuses unknown values and fields with 400 "01"', async () => {
     const name = await createApp(t.server, owner, [node]);
     const patched = await request(t.server)
       .patch(`/api/apps/${name}`)
@@ -256,6 +256,13 @@ describe('Apps and nodes (management)', () => {
       [{ private: null }, 'private'],
       [{ rate_limit: [] }, 'rate_limit'],
       [{ rate_limit: [{ limit: 1, window_ms: 1000, key: 'ip' }] }, 'rate_limit'],
+      [{ stratgy: 'random' }, 'stratgy is not a known field'],
+      [{ settings: { retries: 2 } }, 'settings is not a known field'],
+      [{ retries: 2, timeout: 100 }, 'timeout is not a known field'],
+      [
+        { rate_limit: { limit: 1, window_ms: 1000, key: 'ip', burst: 5 } },
+        'rate_limit.burst is not a known field',
+      ],
     ] as const) {
       const res = await request(t.server).patch(`/api/apps/${name}`).set(owner.auth).send(body);
       expect(res.status).toBe(400);

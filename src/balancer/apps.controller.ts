@@ -54,7 +54,11 @@ export class AppsController {
 
   @Patch(':app')
   @Audited('app.update')
-  @ApiOperation({ summary: "Change any subset of an app's settings" })
+  @ApiOperation({
+    summary: "Change any subset of an app's settings",
+    description:
+      'The body holds the settings to change, as in `settings` of the app. A value out of range or a field that is not a setting is refused with 400 "01", and nothing changes.',
+  })
   @ApiOkResponse({ type: AppViewDto })
   @ApiErrors(400, 401, 403, 404, 413)
   update(
@@ -70,7 +74,10 @@ export class AppsController {
   @ApiOperation({ summary: 'Delete an app with its nodes and request logs' })
   @ApiOkResponse({ type: DescriptionDto })
   @ApiErrors(400, 401, 403, 404, 413)
-  async remove(@CurrentUser() user: ActiveUser, @Param() params: AppNameParams): Promise<DescriptionDto> {
+  async remove(
+    @CurrentUser() user: ActiveUser,
+    @Param() params: AppNameParams,
+  ): Promise<DescriptionDto> {
     await this.apps.remove(user.id, params.app);
     return { status_code: 200, description: params.app };
   }

@@ -1,15 +1,30 @@
-import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  Injectable,
+  ValidationError,
+  ValidationPipe,
+  ValidationPipeOptions,
+} from '@nestjs/common';
 import { ApiError } from './api-error';
+import { rejectsUnknownFields } from './rejects-unknown-fields.decorator';
 
+/** class-validator's constraint for a field that `forbidNonWhitelisted` refuses. */
+const UNKNOWN_FIELD = 'whitelistValidation';
+
+const OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  transform: true,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) => ApiError.badPayload(describeErrors(errors)),
+};
+
+/** Validates with class-validator; unknown fields are dropped, or refused for @RejectsUnknownFields() bodies. */
 @Injectable()
 export class ContractValidationPipe extends ValidationPipe {
+  private readonly strict = new ValidationPipe({ ...OPTIONS, forbidNonWhitelisted: true });
+
   constructor() {
-    super({
-      whitelist: true,
-      transform: true,
-      validationError: { target: false, value: false },
-      exceptionFactory: (errors) => ApiError.badPayload(describeErrors(errors)),
-    });
+    super(OPTIONS);
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -19,6 +34,7 @@ export class ContractValidationPipe extends ValidationPipe {
     ) {
       throw ApiError.badPayload('The body must be a JSON object');
     }
+    if (rejectsUnknownFields(metadata.metatype)) return this.strict.transform(value, metadata);
     return super.transform(value, metadata);
   }
 }
@@ -31,11 +47,12 @@ function describeErrors(errors: ValidationError[]): string {
 function problems(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property)
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => {
+      if (constraint === UNKNOWN_FIELD) return `${field} is not a known field`;
+      return message.startsWith(error.property)
         ? `${field}${message.slice(error.property.length)}`
-        : message,
-    );
+        : message;
+    });
     return [...own, ...problems(error.children ?? [], field)];
   });
 }

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { STRATEGY_NAMES, StrategyName } from '../../../libs/gateway-core/src/strategies';
 import { IsOptionalNonNull } from '../../common/is-optional-non-null.decorator';
+import { RejectsUnknownFields } from '../../common/rejects-unknown-fields.decorator';
 import {
   HASH_KEY_PATTERN as HASH_KEY,
   RATE_LIMIT_KEY_PATTERN as RATE_LIMIT_KEY,
@@ -72,6 +73,7 @@ export class SettingsDto {
   rate_limit: RateLimitDto | null;
 }
 
+@RejectsUnknownFields()
 export class SettingsPatchDto {
   @ApiPropertyOptional({ enum: STRATEGY_NAMES })
   @IsOptionalNonNull()
