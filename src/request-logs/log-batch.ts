@@ -31,6 +31,9 @@ interface OpenBucket {
 export class LogBatch {
   /** By `<span number>:<app id>`. */
   private readonly buckets = new Map<string, OpenBucket>();
+  /** The bucket of the last entry, and its span number: the next entry's too, as a rule. */
+  private lastBucket: OpenBucket | null = null;
+  private lastSpan = 0;
   private entryCount = 0;
   private byteCount = 0;
 
@@ -54,23 +57,12 @@ export class LogBatch {
     const encoded = encodeEntry(entry);
     const { line, dateMs } = encoded;
     const appId = String(entry.appId);
-    const key = `${Math.floor(dateMs / BUCKET_SPAN_MS)}:${appId}`;
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      const bytes = BUCKET_OVERHEAD_BYTES + Buffer.byteLength(appId);
-      bucket = {
-        id: new Types.ObjectId(),
-        appId,
-        lines: new LineBuffer(),
-        statusClasses: new Set(),
-        methods: new Set(),
-        interruptions: new Set(),
-        bytes,
-        first: dateMs,
-        last: dateMs,
-      };
-      this.buckets.set(key, bucket);
-      this.byteCount += bytes;
+    const span = Math.floor(dateMs / BUCKET_SPAN_MS);
+    let bucket = this.lastBucket;
+    if (bucket === null || bucket.appId !== appId || this.lastSpan !== span) {
+      bucket = this.bucketOf(span, appId, dateMs);
+      this.lastBucket = bucket;
+      this.lastSpan = span;
     }
     let bytes = bucket.lines.push(line);
     const statusClass = Math.floor(encoded.responseCode / 100);
@@ -92,6 +84,28 @@ export class LogBatch {
     if (dateMs > bucket.last) bucket.last = dateMs;
     this.entryCount++;
     this.rollups.add(appId, encoded);
+  }
+
+  private bucketOf(span: number, appId: string, dateMs: number): OpenBucket {
+    const key = `${span}:${appId}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      const bytes = BUCKET_OVERHEAD_BYTES + Buffer.byteLength(appId);
+      bucket = {
+        id: new Types.ObjectId(),
+        appId,
+        lines: new LineBuffer(),
+        statusClasses: new Set(),
+        methods: new Set(),
+        interruptions: new Set(),
+        bytes,
+        first: dateMs,
+        last: dateMs,
+      };
+      this.buckets.set(key, bucket);
+      this.byteCount += bytes;
+    }
+    return bucket;
   }
 
   /** This batch without the entries of the given apps (itself when it has none of them). */
