@@ -13,12 +13,16 @@ import { killAllNow, registerTempDir, stopAll } from './lib/procs.mjs';
 import { report } from './lib/report.mjs';
 import { sanityCheck, startNodes, startTarget } from './lib/targets.mjs';
 
-/** The comparisons the issues set targets for: the gateway against the reference, and logging on against off. */
+/**
+ * The comparisons the issues set targets for (the gateway against the reference, logging on against off),
+ * and their controls.
+ */
 const PAIRS = [
   ['gateway', 'reference'],
+  ['gateway', 'reference-dblog'],
+  ['reference-dblog', 'reference'],
   ['gateway-nolog', 'reference'],
   ['gateway', 'gateway-nolog'],
-  ['gateway', 'gateway-nolog-busy'],
   ['gateway-logsink', 'gateway-nolog'],
 ];
 

@@ -6,9 +6,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-TARGETS="${BENCH_TARGETS:-direct,nginx,reference,gateway,gateway-nolog,gateway-nolog-busy,gateway-logsink}"
+TARGETS="${BENCH_TARGETS:-direct,nginx,reference,reference-dblog,gateway,gateway-nolog,gateway-logsink}"
 wants() { [[ ",${TARGETS// /}," == *",$1,"* ]]; }
-wants_gateway() { wants gateway || wants gateway-nolog || wants gateway-nolog-busy || wants gateway-logsink; }
+wants_gateway() {
+  wants gateway || wants gateway-nolog || wants gateway-logsink || wants reference-dblog
+}
 
 # --- 1. tools (Debian packages) -------------------------------------------
 APT_UPDATED=0

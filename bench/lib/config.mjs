@@ -11,9 +11,9 @@ export const ALL_TARGETS = [
   'direct',
   'nginx',
   'reference',
+  'reference-dblog',
   'gateway',
   'gateway-nolog',
-  'gateway-nolog-busy',
   'gateway-logsink',
 ];
 export const SIZES = { '1k': 1024, '100k': 100 * 1024 };

@@ -11,7 +11,7 @@ import { runWrk } from './wrk.mjs';
 
 export async function measure(target, size, nodes, { warmup = true } = {}) {
   const settledAfter = config.settle > 0 ? await waitForIdle() : 0;
-  const stopRowLoad = target.rowLoad?.();
+  const stopRowLoad = await target.rowLoad?.();
   try {
     return { ...(await measureRow(target, size, nodes, warmup)), settledAfter };
   } finally {

@@ -96,7 +96,8 @@ function environmentLines() {
       (config.repeat > 1 ? ` × ${config.repeat} rounds (warm-up in the first)` : '') +
       '; ' +
       `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}` +
-      (config.targets.some((t) => t.startsWith('gateway')) && !config.mongoUri
+      (config.targets.some((t) => t.startsWith('gateway') || t === 'reference-dblog') &&
+      !config.mongoUri
         ? `, FerretDB on CPU ${config.dbCpu}`
         : ''),
   ];

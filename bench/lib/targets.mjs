@@ -1,12 +1,22 @@
 // The things wrk talks to: the two backend nodes and each target in front of
-// them (direct, nginx, reference, gateway, gateway-nolog, gateway-nolog-busy, gateway-logsink),
+// them (direct, nginx, reference, reference-dblog, gateway, gateway-nolog, gateway-logsink),
 // plus a pre-flight check.
 /* global process, fetch, AbortSignal, URL */
 import { join } from 'node:path';
 import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
 import { setupGateway, startFerretDB, startGateway, startProdArgs } from './gateway.mjs';
 import { startNginx } from './nginx.mjs';
-import { assertAlive, freePort, sleep, start, stop, waitForHttp, waitForPort } from './procs.mjs';
+import {
+  assertAlive,
+  describeExit,
+  freePort,
+  sleep,
+  start,
+  stop,
+  tailOf,
+  waitForHttp,
+  waitForPort,
+} from './procs.mjs';
 
 export async function startNodes() {
   const nodes = [];
@@ -73,17 +83,19 @@ const starters = {
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
     return { proc, baseUrl: `http://127.0.0.1:${port}`, statPids: () => [proc.pid] };
   },
+  async 'reference-dblog'(nodes, tmp) {
+    const t = await starters.reference(nodes, tmp);
+    const { uri, sidecar, where } = await startDatabase('reference-dblog', tmp);
+    return {
+      ...t,
+      sidecar,
+      rowLoad: () => startLogLoad(uri, nodes),
+      note: `reference-dblog: the reference proxy, while bench/log-load.js (on CPU ${config.loadCpu}) gives ${where} the request-log writes the gateway would make for its traffic (one batch per LOG_BATCH_SIZE requests the nodes count, and rollups every second): the control for what the database's work costs the machine, without the gateway.`,
+    };
+  },
   gateway: (nodes, tmp) => startGatewayTarget('gateway', nodes, tmp, {}),
   'gateway-nolog': (nodes, tmp) =>
     startGatewayTarget('gateway-nolog', nodes, tmp, { LOG_ENABLED: 'false' }),
-  async 'gateway-nolog-busy'(nodes, tmp) {
-    const t = await startGatewayTarget('gateway-nolog-busy', nodes, tmp, { LOG_ENABLED: 'false' });
-    return {
-      ...t,
-      rowLoad: startBusyLoop,
-      note: `${t.note} During its rows a busy loop runs on CPU ${config.loadCpu}, taking about the share of the load core that FerretDB takes in the gateway rows: the control for what logging on costs through the load side alone.`,
-    };
-  },
   async 'gateway-logsink'(nodes, tmp) {
     const t = await startGatewayTarget('gateway-logsink', nodes, tmp, {}, { logSink: true });
     return {
@@ -121,24 +133,49 @@ async function startLogSink(mongoUri) {
   return url.toString();
 }
 
-function startBusyLoop() {
-  const proc = start('busy-loop', process.execPath, ['-e', 'for (;;);'], { cpu: config.loadCpu });
-  return () => stop(proc);
+/** The database of a target: MONGODB_URI, or a FerretDB of its own whose CPU the rows report. */
+async function startDatabase(name, tmp) {
+  if (config.mongoUri) return { uri: config.mongoUri, where: 'the database of MONGODB_URI' };
+  const ferret = await startFerretDB({
+    binary: config.ferretdb,
+    dir: join(tmp, `ferretdb-${name}`),
+    port: await freePort(),
+    cpu: config.dbCpu,
+  });
+  log(`FerretDB on ${ferret.uri} (pid ${ferret.proc.pid})`);
+  return {
+    uri: ferret.uri,
+    sidecar: { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
+    where: `a FerretDB (SQLite) pinned to CPU ${config.dbCpu}`,
+  };
+}
+
+/** Where log-load.js writes: not the gateways' database, when they share MONGODB_URI. */
+const LOG_LOAD_DATABASE = 'slb_bench_log_load';
+
+/** Start bench/log-load.js for one row; resolves, once it is ready, to the function that stops it. */
+async function startLogLoad(mongoUri, nodes) {
+  const proc = start(
+    'log-load',
+    process.execPath,
+    [join(BENCH, 'log-load.js'), mongoUri, LOG_LOAD_DATABASE, ...nodes.map((n) => String(n.port))],
+    { cpu: config.loadCpu, cwd: ROOT },
+  );
+  await new Promise((resolve, reject) => {
+    proc.child.stdout.on('data', (chunk) => {
+      if (String(chunk).includes('ready')) resolve();
+    });
+    proc.done.then(() => reject(new Error(`log-load ${describeExit(proc)}:\n${tailOf(proc)}`)));
+  });
+  return async () => {
+    assertAlive(proc);
+    await stop(proc);
+  };
 }
 
 async function startGatewayTarget(name, nodes, tmp, targetEnv, { logSink = false } = {}) {
-  let mongoUri = config.mongoUri;
-  let ferret;
-  if (!mongoUri) {
-    ferret = await startFerretDB({
-      binary: config.ferretdb,
-      dir: join(tmp, `ferretdb-${name}`),
-      port: await freePort(),
-      cpu: config.dbCpu,
-    });
-    mongoUri = ferret.uri;
-    log(`FerretDB on ${mongoUri} (pid ${ferret.proc.pid})`);
-  }
+  const database = await startDatabase(name, tmp);
+  let mongoUri = database.uri;
   if (logSink) mongoUri = await startLogSink(mongoUri);
   const extraEnv = { ...targetEnv, ...config.gatewayExtraEnv };
   const gw = await startGateway({
@@ -155,8 +192,8 @@ async function startGatewayTarget(name, nodes, tmp, targetEnv, { logSink = false
     ...gw,
     baseUrl: balanced,
     metricsUrl: `http://127.0.0.1:${gw.port}/metrics`,
-    sidecar: ferret && { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
-    note: `${name}: node ${startProdArgs(ROOT).join(' ')}${extra}; database ${ferret ? `FerretDB (SQLite) pinned to CPU ${config.dbCpu}` : 'from MONGODB_URI'}.`,
+    sidecar: database.sidecar,
+    note: `${name}: node ${startProdArgs(ROOT).join(' ')}${extra}; ${database.where}.`,
   };
 }
 
