@@ -381,22 +381,40 @@ describe('Upgrades (WebSocket handshakes) on /api/balance/<app>/<path>', () => {
     });
   });
 
-  it('closes open tunnels when the gateway shuts down', async () => {
+  it('keeps tunnels open through SHUTDOWN_GRACE_MS at shutdown, then cuts those still open', async () => {
     // Last in this file: passport keeps one 'jwt' strategy per process, and the last app started sets it.
-    const other = await startTestApp();
+    const other = await startTestApp({ SHUTDOWN_GRACE_MS: '3000' });
     const owner = await registerUser(other.server);
     const name = await createApp(other.server, owner, [ws]);
-    const { socket } = upgraded(await sendUpgrade(`${other.url}/api/balance/${name}/`));
+    const lasting = upgraded(await sendUpgrade(`${other.url}/api/balance/${name}/`)).socket;
+    const ending = upgraded(await sendUpgrade(`${other.url}/api/balance/${name}/`)).socket;
     try {
-      await other.stop();
-      await closed(socket);
+      const stopped = other.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const echo = readUntil(lasting, 'STILL OPEN');
+      lasting.write('still open');
+      await expect(echo).resolves.toBe('STILL OPEN');
+      ending.end();
+      await closed(ending);
+      expect(lasting.destroyed).toBe(false);
+      await closed(lasting);
+      await stopped;
       const connection = await createConnection(other.mongodbUri).asPromise();
       const buckets = await connection.collection('request_logs').find().toArray();
       await connection.close();
-      expect(buckets.flatMap((bucket) => bucketEntries({ entries: bucket.entries }))).toMatchObject(
-        [{ responseCode: 101, interrupted: 'shutdown' }],
+      const entries = buckets.flatMap((bucket) => bucketEntries({ entries: bucket.entries }));
+      expect(
+        entries.map(({ responseCode, interrupted }) => ({ responseCode, interrupted })),
+      ).toEqual(
+        expect.arrayContaining([
+          { responseCode: 101, interrupted: null },
+          { responseCode: 101, interrupted: 'shutdown' },
+        ]),
       );
+      expect(entries).toHaveLength(2);
     } finally {
+      lasting.destroy();
+      ending.destroy();
       await other.close();
     }
   });

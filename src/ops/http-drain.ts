@@ -10,10 +10,10 @@ const IDLE_SWEEP_MS = 50;
 
 /**
  * The first step of a shutdown (onModuleDestroy runs before every other shutdown hook): the server stops
- * taking connections, WebSocket tunnels end, keep-alive connections close as soon as they are idle, and
- * requests in flight get SHUTDOWN_GRACE_MS to finish. Then every connection still open is closed, HTTP or
- * not (one still in its TLS handshake, say). The request-log writer flushes after
- * (beforeApplicationShutdown); node pools and the database close last.
+ * taking connections, keep-alive connections close as soon as they are idle, and requests in flight and
+ * WebSocket tunnels get SHUTDOWN_GRACE_MS to finish. Then the tunnels still open end, cut by the shutdown,
+ * and every other connection still open is closed, HTTP or not (one still in its TLS handshake, say). The
+ * request-log writer flushes after (beforeApplicationShutdown); node pools and the database close last.
  */
 @Injectable()
 export class HttpDrain implements OnApplicationBootstrap, OnModuleDestroy {
@@ -45,7 +45,6 @@ export class HttpDrain implements OnApplicationBootstrap, OnModuleDestroy {
           });
         })
       : Promise.resolve();
-    this.forwarding.closeTunnels();
     if (!server) return;
     const deadline = Date.now() + this.config.shutdownGraceMs;
     while (!closed && Date.now() < deadline) {
@@ -57,6 +56,7 @@ export class HttpDrain implements OnApplicationBootstrap, OnModuleDestroy {
         `${this.connections.size} connections still open after SHUTDOWN_GRACE_MS (${this.config.shutdownGraceMs} ms): closing them`,
       );
       this.forwarding.markShutdownCut();
+      this.forwarding.closeTunnels();
       server.closeAllConnections();
       for (const socket of this.connections) socket.destroy();
       await allClosed;

@@ -36,7 +36,7 @@ export class ForwardingHandler {
     this.deps = { thresholds: health.thresholds, logs, tunnels: new Set(), cutByShutdown: false };
   }
 
-  /** Ends every open tunnel (at shutdown: they would keep the server from closing); each one is logged as it ends. */
+  /** Ends every open tunnel, as cut by the shutdown; each one is logged as it ends. */
   closeTunnels(): void {
     for (const close of [...this.deps.tunnels]) close('shutdown');
   }
