@@ -185,8 +185,8 @@ describe('Request logs and stats over HTTP', () => {
 
   /**
    * The app's stats over the last 5 minutes, once they count `overall` requests and `perNode` on its nodes
-   * (or after 5 s). The overall and per-node rollups are separate documents, which a read can see updated
-   * one before the other.
+   * (or after 5 s). A flush's rollups are one document per node, which a read can see updated one before
+   * another.
    */
   async function statsOnceCounted(
     name: string,

@@ -109,8 +109,9 @@ describe('LogBatch', () => {
       responseCode: 'x',
       totalTimeMs: 'slow',
     } as unknown as RequestLogEntry);
-    const overall = batch.rollups.increments().find((i) => i.node === '');
-    expect(overall).toMatchObject({ appId: 'app1', requests: 3, errors: 1, maxMs: 40 });
-    expect(overall?.minute).toEqual(new Date('2026-01-01T10:00:00.000Z'));
+    const [node] = batch.rollups.increments();
+    expect(node).toMatchObject({ appId: 'app1', node: '127.0.0.1:8080', requests: 3, errors: 1 });
+    expect(node).toMatchObject({ maxMs: 40, minute: new Date('2026-01-01T10:00:00.000Z') });
+    expect(batch.rollups.increments()).toHaveLength(1);
   });
 });

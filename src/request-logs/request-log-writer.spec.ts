@@ -5,7 +5,7 @@ import { LogBatch } from './log-batch';
 import { RequestLogEntry } from './request-log-entry';
 import { RequestLogStore } from './request-log-store';
 import { RequestLogWriter, RequestLogWriterTuning } from './request-log-writer';
-import { RollupIncrement } from './rollups';
+import { NO_NODE, RollupIncrement } from './rollups';
 import { logEntry } from './testing/log-entry';
 import { StoredEntry } from './stored-entry';
 import { bucketEntries } from './testing/bucket-entries';
@@ -203,7 +203,7 @@ describe('RequestLogWriter', () => {
     expect(store.rollups).toHaveLength(0);
     await until(() => store.rollups.length > 0, 2000);
     expect(store.rollups).toHaveLength(1);
-    expect(store.rollups[0].find((r) => r.node === '')).toMatchObject({ requests: 10 });
+    expect(store.rollups[0]).toEqual([expect.objectContaining({ requests: 10 })]);
   });
 
   it('applies the rollups of written batches once, and retries them without holding logs back forever', async () => {
@@ -211,10 +211,16 @@ describe('RequestLogWriter', () => {
     writer.record(entry({ totalTimeMs: 3 }));
     writer.record(entry({ totalTimeMs: 700, responseCode: 503, endPoint: null }));
     await writer.flush();
-    const overall = store.rollups.flat().find((r) => r.node === '');
-    expect(overall).toMatchObject({ appId: 'app1', requests: 2, errors: 1, maxMs: 700 });
+    expect(store.rollups.flat().find((r) => r.node === NO_NODE)).toMatchObject({
+      appId: 'app1',
+      requests: 1,
+      errors: 1,
+      maxMs: 700,
+    });
     expect(store.rollups.flat().find((r) => r.node === '127.0.0.1:8080')).toMatchObject({
       requests: 1,
+      errors: 0,
+      maxMs: 3,
     });
 
     store.failRollups = 1;
@@ -225,7 +231,7 @@ describe('RequestLogWriter', () => {
     await writer.flush();
     // the pending rollup of the first attempt was merged with the next batch's, then applied once
     expect(store.rollups).toHaveLength(2);
-    expect(store.rollups[1].find((r) => r.node === '')).toMatchObject({ requests: 2 });
+    expect(store.rollups[1]).toEqual([expect.objectContaining({ requests: 2 })]);
 
     store.failRollups = 2;
     writer.record(entry());

@@ -77,7 +77,7 @@ export class RequestLogsService {
     const rows = await this.rollups
       .find(
         { appId, minute: { $gte: windowStart(window, now) } },
-        { _id: 0, node: 1, requests: 1, errors: 1, interrupted: 1, maxMs: 1, h: 1 },
+        { _id: 0, minute: 1, node: 1, requests: 1, errors: 1, interrupted: 1, maxMs: 1, h: 1 },
       )
       .lean<StoredRollup[]>()
       .exec();

@@ -2,7 +2,8 @@ import { BUCKET_KEYS, bucketIndex } from './latency-histogram';
 import { Interruption } from './request-log-entry';
 import {
   addIncrement,
-  OVERALL_NODE,
+  LEGACY_OVERALL_NODE,
+  NO_NODE,
   RollupAccumulator,
   RollupIncrement,
   rollupId,
@@ -44,7 +45,7 @@ function buildRollups(sources: Source[]): RollupIncrement[] {
 }
 
 describe('RollupAccumulator', () => {
-  it('adds each entry to its overall and its node rollup for the minute', () => {
+  it('adds each entry to the rollup of its node for the minute, or of NO_NODE when none answered', () => {
     const increments = buildRollups([
       source(),
       source({ totalTimeMs: 700, responseCode: 502 }),
@@ -57,22 +58,20 @@ describe('RollupAccumulator', () => {
       increments.find(
         (i) => i.appId === appId && i.minute.toISOString() === minute && i.node === node,
       );
-    const overall = find('app1', '2026-01-01T10:00:00.000Z', OVERALL_NODE);
-    expect(overall).toMatchObject({ requests: 4, errors: 2, maxMs: 700 });
-    expect(overall?.counts[bucketIndex(12)]).toBe(2);
-    expect(overall?.counts[bucketIndex(700)]).toBe(1);
-    expect(overall?.counts[bucketIndex(0)]).toBe(1);
-    expect(find('app1', '2026-01-01T10:00:00.000Z', '10.0.0.1:80')).toMatchObject({
-      requests: 2,
-      errors: 1,
-    });
+    const node1 = find('app1', '2026-01-01T10:00:00.000Z', '10.0.0.1:80');
+    expect(node1).toMatchObject({ requests: 2, errors: 1, maxMs: 700 });
+    expect(node1?.counts[bucketIndex(12)]).toBe(1);
+    expect(node1?.counts[bucketIndex(700)]).toBe(1);
     expect(find('app1', '2026-01-01T10:00:00.000Z', '10.0.0.2:80')).toMatchObject({
       requests: 1,
       errors: 0,
     });
-    expect(find('app1', '2026-01-01T10:01:00.000Z', OVERALL_NODE)).toMatchObject({ requests: 1 });
-    expect(find('app2', '2026-01-01T10:00:00.000Z', OVERALL_NODE)).toMatchObject({ requests: 1 });
-    expect(increments).toHaveLength(7);
+    const none = find('app1', '2026-01-01T10:00:00.000Z', NO_NODE);
+    expect(none).toMatchObject({ requests: 1, errors: 1 });
+    expect(none?.counts[bucketIndex(0)]).toBe(1);
+    expect(find('app1', '2026-01-01T10:01:00.000Z', '10.0.0.1:80')).toMatchObject({ requests: 1 });
+    expect(find('app2', '2026-01-01T10:00:00.000Z', '10.0.0.1:80')).toMatchObject({ requests: 1 });
+    expect(increments).toHaveLength(5);
   });
 
   it('counts answers the node cut short as errors, and every interrupted answer as interrupted', () => {
@@ -84,15 +83,13 @@ describe('RollupAccumulator', () => {
       source({ endPoint: null, responseCode: 499, interrupted: 'client_closed' }),
       source(),
     ]);
-    const [overall, node] = [OVERALL_NODE, '10.0.0.1:80'].map((n) =>
-      increments.find((i) => i.node === n),
-    );
-    expect(overall).toMatchObject({ requests: 6, errors: 3, interrupted: 5 });
+    const [node, none] = ['10.0.0.1:80', NO_NODE].map((n) => increments.find((i) => i.node === n));
     expect(node).toMatchObject({ requests: 5, errors: 2, interrupted: 4 });
-    expect(rollupUpdate(overall as RollupIncrement).update.$inc).toMatchObject({
-      requests: 6,
-      errors: 3,
-      interrupted: 5,
+    expect(none).toMatchObject({ requests: 1, errors: 1, interrupted: 1 });
+    expect(rollupUpdate(node as RollupIncrement).update.$inc).toMatchObject({
+      requests: 5,
+      errors: 2,
+      interrupted: 4,
     });
   });
 
@@ -101,11 +98,11 @@ describe('RollupAccumulator', () => {
       source({ endPoint: null, responseCode: 499, totalTimeMs: 3 }),
     ]);
     const { filter, update } = rollupUpdate(increment);
-    expect(filter).toEqual({ _id: 'app1|2026-01-01T10:00:00.000Z|' });
+    expect(filter).toEqual({ _id: 'app1|2026-01-01T10:00:00.000Z|-' });
     expect(update).toEqual({
       $inc: { requests: 1, errors: 1, [`h.${BUCKET_KEYS[bucketIndex(3)]}`]: 1 },
       $max: { maxMs: 3 },
-      $setOnInsert: { appId: 'app1', minute: at('2026-01-01T10:00:00.000Z'), node: '' },
+      $setOnInsert: { appId: 'app1', minute: at('2026-01-01T10:00:00.000Z'), node: NO_NODE },
     });
   });
 
@@ -123,10 +120,10 @@ describe('RollupAccumulator', () => {
   it('gives each app, minute and node its own _id', () => {
     const minute = at('2026-01-01T10:00:00.000Z');
     const ids = [
-      rollupId({ appId: 'a', minute, node: '' }),
+      rollupId({ appId: 'a', minute, node: NO_NODE }),
       rollupId({ appId: 'a', minute, node: 'n:80' }),
-      rollupId({ appId: 'a', minute: at('2026-01-01T10:01:00.000Z'), node: '' }),
-      rollupId({ appId: 'b', minute, node: '' }),
+      rollupId({ appId: 'a', minute: at('2026-01-01T10:01:00.000Z'), node: NO_NODE }),
+      rollupId({ appId: 'b', minute, node: NO_NODE }),
     ];
     expect(new Set(ids).size).toBe(4);
   });
@@ -134,32 +131,42 @@ describe('RollupAccumulator', () => {
 
 describe('summarizeRollups', () => {
   it('sums minutes and reports overall and per-node rates and percentiles', () => {
+    const [m1, m2] = [at('2026-01-01T10:00:00.000Z'), at('2026-01-01T10:01:00.000Z')];
     const rows: StoredRollup[] = [
       {
-        node: '',
-        requests: 60,
-        errors: 3,
+        minute: m1,
+        node: 'a:80',
+        requests: 40,
+        errors: 2,
         interrupted: 2,
         maxMs: 180,
-        h: { le_5: 50, le_200: 10 },
+        h: { le_5: 30, le_200: 10 },
       },
-      { node: '', requests: 40, errors: 1, maxMs: 900, h: { le_5: 39, le_1000: 1 } },
-      { node: 'b:80', requests: 30, errors: 0, maxMs: 4, h: { le_5: 30 } },
+      { minute: m1, node: 'b:80', requests: 20, errors: 0, maxMs: 4, h: { le_5: 20 } },
       {
+        minute: m2,
         node: 'a:80',
-        requests: 70,
-        errors: 3,
-        interrupted: 2,
+        requests: 30,
+        errors: 1,
         maxMs: 900,
-        h: { le_5: 59, le_200: 10, le_1000: 1 },
+        h: { le_5: 29, le_1000: 1 },
+      },
+      { minute: m2, node: 'b:80', requests: 10, errors: 0, maxMs: 3, h: { le_5: 10 } },
+      {
+        minute: m2,
+        node: NO_NODE,
+        requests: 2,
+        errors: 2,
+        interrupted: 1,
+        maxMs: 1,
+        h: { le_5: 2 },
       },
     ];
-    const stats = summarizeRollups('1h', rows);
-    expect(stats).toEqual({
+    expect(summarizeRollups('1h', rows)).toEqual({
       window: '1h',
-      requests: 100,
-      error_rate: 0.04,
-      interrupted: 2,
+      requests: 102,
+      error_rate: 0.049,
+      interrupted: 3,
       p50_ms: 5,
       p95_ms: 200,
       p99_ms: 200,
@@ -184,6 +191,26 @@ describe('summarizeRollups', () => {
         },
       ],
     });
+  });
+
+  it("counts a minute of an earlier build's rollups overall by its LEGACY_OVERALL_NODE rollup alone", () => {
+    const [m1, m2] = [at('2026-01-01T10:00:00.000Z'), at('2026-01-01T10:01:00.000Z')];
+    const rows: StoredRollup[] = [
+      {
+        minute: m1,
+        node: LEGACY_OVERALL_NODE,
+        requests: 12,
+        errors: 3,
+        maxMs: 50,
+        h: { le_50: 12 },
+      },
+      { minute: m1, node: 'a:80', requests: 10, errors: 1, maxMs: 50, h: { le_50: 10 } },
+      { minute: m2, node: 'a:80', requests: 5, errors: 0, maxMs: 4, h: { le_5: 5 } },
+      { minute: m2, node: NO_NODE, requests: 1, errors: 1, maxMs: 1, h: { le_5: 1 } },
+    ];
+    const stats = summarizeRollups('5m', rows);
+    expect(stats).toMatchObject({ requests: 18, error_rate: 0.2222 });
+    expect(stats.nodes).toEqual([expect.objectContaining({ end_point: 'a:80', requests: 15 })]);
   });
 
   it('reports zero requests and null percentiles for an idle window', () => {

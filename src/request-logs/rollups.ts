@@ -10,7 +10,13 @@ import {
 import { CLIENT_CLOSED_REQUEST, Interruption } from './request-log-entry';
 import type { EncodedEntry } from './stored-entry';
 
-export const OVERALL_NODE = '';
+/** The rollup node of an app's requests that no node answered: refused, given up on, or failed on every attempt. */
+export const NO_NODE = '-';
+/**
+ * The rollup node under which earlier builds counted every request of the app and minute, next to the
+ * per-node rollups; the overall figures are now the sum of a minute's rollups.
+ */
+export const LEGACY_OVERALL_NODE = '';
 const MINUTE_MS = 60_000;
 
 export const WINDOW_MINUTES: Record<StatsWindow, number> = { '5m': 5, '1h': 60, '1d': 1440 };
@@ -38,10 +44,12 @@ export function truncateToMinute(date: Date): Date {
 }
 
 /**
- * Sums entries into one increment per (app, minute, overall) and (app, minute, node), as they come.
- * An error is a 5xx answer, or one the node cut short (it failed or ran out of time after its status);
- * overall, a request the client gave up on before any node answered too. Interrupted counts the answers
- * that did not reach the client whole, for any reason.
+ * Sums entries into one increment per (app, minute, node that answered or NO_NODE), as they come. Each
+ * entry goes to one rollup, so the overall figures, the sum of a minute's rollups, always agree with the
+ * nodes' (a read between two upserts sees neither counted twice nor overall ahead of the nodes).
+ * An error is a 5xx answer, or one the node cut short (it failed or ran out of time after its status), or
+ * a request the client gave up on before any node answered. Interrupted counts the answers that did not
+ * reach the client whole, for any reason.
  */
 export class RollupAccumulator {
   private readonly byMinute = new Map<number, Map<string, Map<string, RollupIncrement>>>();
@@ -61,11 +69,20 @@ export class RollupAccumulator {
     }
     const latency = Number.isFinite(totalTimeMs) ? Math.max(0, totalTimeMs) : 0;
     const bucket = bucketIndex(latency);
-    const error = responseCode >= 500 || cutByNode(interrupted);
-    const givenUp = responseCode === CLIENT_CLOSED_REQUEST && !endPoint;
-    const cut = interrupted !== null;
-    addTo(byNode, appId, minuteMs, OVERALL_NODE, bucket, latency, error || givenUp, cut);
-    if (endPoint) addTo(byNode, appId, minuteMs, endPoint, bucket, latency, error, cut);
+    const error =
+      responseCode >= 500 ||
+      cutByNode(interrupted) ||
+      (responseCode === CLIENT_CLOSED_REQUEST && !endPoint);
+    addTo(
+      byNode,
+      appId,
+      minuteMs,
+      endPoint || NO_NODE,
+      bucket,
+      latency,
+      error,
+      interrupted !== null,
+    );
   }
 
   increments(): RollupIncrement[] {
@@ -156,6 +173,7 @@ export function windowStart(window: StatsWindow, now: Date): Date {
 }
 
 export interface StoredRollup {
+  minute?: unknown;
   node: string;
   requests?: number;
   errors?: number;
@@ -172,30 +190,51 @@ interface Accumulator {
   counts: BucketCounts;
 }
 
-export function summarizeRollups(window: StatsWindow, rows: Iterable<StoredRollup>): AppStatsDto {
+/**
+ * The stats of a window's rollups. Overall, a minute counts as the sum of its rollups, or as its
+ * LEGACY_OVERALL_NODE rollup where an earlier build wrote one (it counted the whole minute, nodes included).
+ */
+export function summarizeRollups(window: StatsWindow, rows: readonly StoredRollup[]): AppStatsDto {
+  const legacyMinutes = new Set<number>();
+  for (const row of rows) {
+    if (row.node === LEGACY_OVERALL_NODE && row.minute instanceof Date) {
+      legacyMinutes.add(row.minute.getTime());
+    }
+  }
+  const inLegacyMinute = (row: StoredRollup) =>
+    row.minute instanceof Date && legacyMinutes.has(row.minute.getTime());
+  const overall = emptyAccumulator();
   const byNode = new Map<string, Accumulator>();
   for (const row of rows) {
+    if (row.node === LEGACY_OVERALL_NODE || !inLegacyMinute(row)) accumulate(overall, row);
+    if (row.node === LEGACY_OVERALL_NODE || row.node === NO_NODE) continue;
     let acc = byNode.get(row.node);
     if (!acc) {
-      acc = { requests: 0, errors: 0, interrupted: 0, maxMs: null, counts: emptyCounts() };
+      acc = emptyAccumulator();
       byNode.set(row.node, acc);
     }
-    acc.requests += numberOr0(row.requests);
-    acc.errors += numberOr0(row.errors);
-    acc.interrupted += numberOr0(row.interrupted);
-    if (typeof row.maxMs === 'number') acc.maxMs = Math.max(acc.maxMs ?? 0, row.maxMs);
-    addStoredHistogram(acc.counts, row.h);
+    accumulate(acc, row);
   }
-  const overall = byNode.get(OVERALL_NODE);
   const nodes: NodeStatsDto[] = [...byNode.entries()]
-    .filter(([node]) => node !== OVERALL_NODE)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([node, acc]) => ({ end_point: node, ...summary(acc) }));
   return { window, ...summary(overall), nodes };
 }
 
-function summary(acc: Accumulator | undefined): LatencySummaryDto {
-  if (!acc || acc.requests <= 0) {
+function emptyAccumulator(): Accumulator {
+  return { requests: 0, errors: 0, interrupted: 0, maxMs: null, counts: emptyCounts() };
+}
+
+function accumulate(acc: Accumulator, row: StoredRollup): void {
+  acc.requests += numberOr0(row.requests);
+  acc.errors += numberOr0(row.errors);
+  acc.interrupted += numberOr0(row.interrupted);
+  if (typeof row.maxMs === 'number') acc.maxMs = Math.max(acc.maxMs ?? 0, row.maxMs);
+  addStoredHistogram(acc.counts, row.h);
+}
+
+function summary(acc: Accumulator): LatencySummaryDto {
+  if (acc.requests <= 0) {
     return { requests: 0, error_rate: 0, interrupted: 0, p50_ms: null, p95_ms: null, p99_ms: null };
   }
   return {

@@ -3,8 +3,9 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 export const REQUEST_STATS_COLLECTION = 'request_stats';
 
 /**
- * Per-minute rollup of an app's requests, overall (`node: ''`) and per node (`node: 'host:port'`), maintained
- * by RequestLogWriter with `$inc` upserts at flush time. `h` holds latency bucket counts keyed `le_<bound ms>`
+ * Per-minute rollup of an app's requests per node that answered (`node: 'host:port'`) and of those no node
+ * answered (`node: '-'`), maintained by RequestLogWriter with `$inc` upserts at flush time; earlier builds
+ * also wrote the whole minute under `node: ''`. `h` holds latency bucket counts keyed `le_<bound ms>`
  * (see latency-histogram.ts); `maxMs` is the largest total time seen in the minute.
  */
 @Schema({
