@@ -7,6 +7,19 @@ import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
 import { registerUser, TestUser } from './support/users';
 
+/** Sends `head` to the server at `url` on a raw connection; resolves with all it answered once it closes. */
+function rawExchange(url: string, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = connect(Number(new URL(url).port), '127.0.0.1', () =>
+      socket.write(head),
+    );
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('end', () => resolve(received));
+  });
+}
+
 describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
   let t: TestApp;
   let user: TestUser;
@@ -298,6 +311,43 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
     expect(outcome).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(3000);
     await trickle.close();
+  });
+
+  it("passes the node's trailer fields on to an HTTP/1.1 client, and answers an HTTP/1.0 one without them", async () => {
+    const node = await startFakeNode('trailers', (req, res) => {
+      req.resume();
+      res.writeHead(200, { Trailer: 'X-Checksum, Server-Timing', 'content-type': 'text/plain' });
+      res.write('part one, ');
+      res.addTrailers([
+        ['X-Checksum', 'sha256=abc'],
+        ['Server-Timing', 'db;dur=53'],
+        ['Keep-Alive', 'timeout=5'],
+      ]);
+      res.end('part two');
+    });
+    const name = await createApp(t.server, user, [node]);
+    const answer = await new Promise<{ body: string; trailers: NodeJS.Dict<string> }>(
+      (resolve, reject) => {
+        httpRequest(`${t.url}/api/balance/${name}/`, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ body, trailers: res.trailers }));
+        })
+          .on('error', reject)
+          .end();
+      },
+    );
+    expect(answer).toEqual({
+      body: 'part one, part two',
+      trailers: { 'x-checksum': 'sha256=abc', 'server-timing': 'db;dur=53' },
+    });
+
+    const http10 = await rawExchange(t.url, `GET /api/balance/${name}/ HTTP/1.0\r\n\r\n`);
+    expect(http10).toMatch(/^HTTP\/1\.1 200 /);
+    expect(http10.endsWith('\r\n\r\npart one, part two')).toBe(true);
+    expect(http10).not.toMatch(/sha256|^trailer:/im);
+    await node.close();
   });
 
   it('forwards through a node that sends 103 Early Hints before its answer', async () => {

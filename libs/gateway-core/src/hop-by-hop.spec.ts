@@ -1,5 +1,6 @@
 import {
   downstreamResponseHeaders,
+  downstreamTrailerFields,
   switchingProtocolsHead,
   upstreamRequestHeaders,
 } from './hop-by-hop';
@@ -164,10 +165,11 @@ describe('upstreamRequestHeaders', () => {
   });
 });
 
-describe('downstreamResponseHeaders', () => {
-  const buffers = (...fields: string[]): Buffer[] =>
-    fields.map((field) => Buffer.from(field, 'latin1'));
+function buffers(...fields: string[]): Buffer[] {
+  return fields.map((field) => Buffer.from(field, 'latin1'));
+}
 
+describe('downstreamResponseHeaders', () => {
   it('decodes Buffers and keeps end-to-end fields in order, then adds our X-Request-Id', () => {
     const raw = buffers('Content-Type', 'text/plain', 'Content-Length', '2', 'ETag', '"x"');
     expect(downstreamResponseHeaders(raw, 'req-1')).toEqual([
@@ -244,6 +246,29 @@ describe('downstreamResponseHeaders', () => {
       '1',
       'x-request-id',
       'r',
+    ]);
+  });
+});
+
+describe('downstreamTrailerFields', () => {
+  it('keeps end-to-end trailer fields in order, and drops hop-by-hop ones, Trailer and X-Request-Id', () => {
+    const raw = buffers(
+      'X-Checksum',
+      'abc',
+      'Connection',
+      'close',
+      'Trailer',
+      'X-Checksum',
+      'Transfer-Encoding',
+      'chunked',
+      'x-request-id',
+      'theirs',
+      'Server-Timing',
+      'db;dur=53',
+    );
+    expect(downstreamTrailerFields(raw)).toEqual([
+      ['X-Checksum', 'abc'],
+      ['Server-Timing', 'db;dur=53'],
     ]);
   });
 });

@@ -115,6 +115,21 @@ export function downstreamResponseHeaders(
   return out;
 }
 
+/**
+ * The trailer fields to send downstream, as [name, value] pairs, from the upstream's raw trailer fields:
+ * those downstreamResponseHeaders would keep in a header section.
+ */
+export function downstreamTrailerFields(raw: readonly RawHeaderField[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = toLatin1(raw[i]);
+    const role = headerRoleOf(name);
+    if (isDroppedDownstream(role)) continue;
+    out.push([name, toLatin1(raw[i + 1])]);
+  }
+  return out;
+}
+
 function isDroppedDownstream(role: HeaderRole): boolean {
   return (
     role === HeaderRole.HopByHop ||

@@ -1,10 +1,17 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type IncomingMessage,
+  type ServerResponse,
+  validateHeaderName,
+  validateHeaderValue,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { type Duplex, finished } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ErrorCode } from '../../../libs/gateway-core/src/error-codes';
 import {
   downstreamResponseHeaders,
+  downstreamTrailerFields,
+  RawHeaderField,
   switchingProtocolsHead,
 } from '../../../libs/gateway-core/src/hop-by-hop';
 import { CLIENT_CLOSED_REQUEST, Interruption } from '../../request-logs/request-log-entry';
@@ -210,12 +217,31 @@ export class Exchange {
     return false;
   }
 
-  complete(attempt: Attempt): void {
+  complete(attempt: Attempt, trailers: readonly RawHeaderField[] | null = null): void {
     attempt.node.recordTrafficSuccess();
     this.discardRequestBody();
     this.writeHead();
+    if (trailers !== null && trailers.length > 0) this.addTrailers(trailers);
     this.res.end();
     this.finish(this.status);
+  }
+
+  /**
+   * Passes the node's end-to-end trailer fields on, those Node accepts as fields. They reach the client
+   * when its answer is chunked (an HTTP/1.1 client, no Content-Length), as the node's was to carry them.
+   * The Trailer header field that announces them is dropped: Node refuses it on an answer it does not chunk.
+   */
+  private addTrailers(raw: readonly RawHeaderField[]): void {
+    const fields = downstreamTrailerFields(raw).filter(([name, value]) => {
+      try {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (fields.length > 0) this.res.addTrailers(fields);
   }
 
   attemptFailed(attempt: Attempt, error: Error & { code?: string }): void {
@@ -382,9 +408,9 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.exchange.openTunnel(this, statusCode, headers, socket);
   }
 
-  onComplete(): void {
+  onComplete(trailers: string[] | null): void {
     this.release();
-    this.exchange.complete(this);
+    this.exchange.complete(this, trailers);
   }
 
   onError(error: Error): void {
