@@ -117,7 +117,7 @@ export function downstreamResponseHeaders(
 
 /**
  * The trailer fields to send downstream, as [name, value] pairs, from the upstream's raw trailer fields:
- * those downstreamResponseHeaders would keep in a header section.
+ * all but the hop-by-hop ones, Connection, TE and X-Request-Id.
  */
 export function downstreamTrailerFields(raw: readonly RawHeaderField[]): [string, string][] {
   const out: [string, string][] = [];
