@@ -159,7 +159,8 @@ async function startLogLoad(mongoUri, nodes) {
     'log-load',
     process.execPath,
     [join(BENCH, 'log-load.js'), mongoUri, LOG_LOAD_DATABASE, ...nodes.map((n) => String(n.port))],
-    { cpu: config.loadCpu, cwd: ROOT },
+    // LOG_BATCH_SIZE and LOG_RETENTION_DAYS as the gateway rows get them from BENCH_GATEWAY_ENV
+    { cpu: config.loadCpu, cwd: ROOT, env: { ...process.env, ...config.gatewayExtraEnv } },
   );
   await new Promise((resolve, reject) => {
     proc.child.stdout.on('data', (chunk) => {
