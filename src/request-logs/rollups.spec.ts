@@ -130,37 +130,23 @@ describe('RollupAccumulator', () => {
 });
 
 describe('summarizeRollups', () => {
+  const [m1, m2] = [at('2026-01-01T10:00:00.000Z'), at('2026-01-01T10:01:00.000Z')];
+  /** A stored rollup; `h` gives the latency bucket counts. */
+  const row = (
+    minute: Date,
+    node: string,
+    [requests, errors, interrupted]: [number, number, number],
+    maxMs: number,
+    h: Record<string, number>,
+  ): StoredRollup => ({ minute, node, requests, errors, interrupted, maxMs, h });
+
   it('sums minutes and reports overall and per-node rates and percentiles', () => {
-    const [m1, m2] = [at('2026-01-01T10:00:00.000Z'), at('2026-01-01T10:01:00.000Z')];
-    const rows: StoredRollup[] = [
-      {
-        minute: m1,
-        node: 'a:80',
-        requests: 40,
-        errors: 2,
-        interrupted: 2,
-        maxMs: 180,
-        h: { le_5: 30, le_200: 10 },
-      },
-      { minute: m1, node: 'b:80', requests: 20, errors: 0, maxMs: 4, h: { le_5: 20 } },
-      {
-        minute: m2,
-        node: 'a:80',
-        requests: 30,
-        errors: 1,
-        maxMs: 900,
-        h: { le_5: 29, le_1000: 1 },
-      },
-      { minute: m2, node: 'b:80', requests: 10, errors: 0, maxMs: 3, h: { le_5: 10 } },
-      {
-        minute: m2,
-        node: NO_NODE,
-        requests: 2,
-        errors: 2,
-        interrupted: 1,
-        maxMs: 1,
-        h: { le_5: 2 },
-      },
+    const rows = [
+      row(m1, 'a:80', [40, 2, 2], 180, { le_5: 30, le_200: 10 }),
+      row(m1, 'b:80', [20, 0, 0], 4, { le_5: 20 }),
+      row(m2, 'a:80', [30, 1, 0], 900, { le_5: 29, le_1000: 1 }),
+      row(m2, 'b:80', [10, 0, 0], 3, { le_5: 10 }),
+      row(m2, NO_NODE, [2, 2, 1], 1, { le_5: 2 }),
     ];
     expect(summarizeRollups('1h', rows)).toEqual({
       window: '1h',
@@ -194,19 +180,11 @@ describe('summarizeRollups', () => {
   });
 
   it("counts a minute of an earlier build's rollups overall by its LEGACY_OVERALL_NODE rollup alone", () => {
-    const [m1, m2] = [at('2026-01-01T10:00:00.000Z'), at('2026-01-01T10:01:00.000Z')];
-    const rows: StoredRollup[] = [
-      {
-        minute: m1,
-        node: LEGACY_OVERALL_NODE,
-        requests: 12,
-        errors: 3,
-        maxMs: 50,
-        h: { le_50: 12 },
-      },
-      { minute: m1, node: 'a:80', requests: 10, errors: 1, maxMs: 50, h: { le_50: 10 } },
-      { minute: m2, node: 'a:80', requests: 5, errors: 0, maxMs: 4, h: { le_5: 5 } },
-      { minute: m2, node: NO_NODE, requests: 1, errors: 1, maxMs: 1, h: { le_5: 1 } },
+    const rows = [
+      row(m1, LEGACY_OVERALL_NODE, [12, 3, 0], 50, { le_50: 12 }),
+      row(m1, 'a:80', [10, 1, 0], 50, { le_50: 10 }),
+      row(m2, 'a:80', [5, 0, 0], 4, { le_5: 5 }),
+      row(m2, NO_NODE, [1, 1, 0], 1, { le_5: 1 }),
     ];
     const stats = summarizeRollups('5m', rows);
     expect(stats).toMatchObject({ requests: 18, error_rate: 0.2222 });
