@@ -34,7 +34,7 @@ const retentionSeconds =
 const appId = new mongo.ObjectId().toHexString();
 const endPoints = nodePorts.map((port) => `127.0.0.1:${port}`);
 
-function prebuiltBatch() {
+async function prebuiltBatch() {
   const batch = new LogBatch();
   const now = Date.now();
   for (let i = 0; i < batchSize; i++) {
@@ -57,7 +57,7 @@ function prebuiltBatch() {
       interrupted: null,
     });
   }
-  return { documents: batch.documents(), increments: batch.rollups.increments() };
+  return { documents: await batch.documents(), increments: batch.rollups.increments() };
 }
 
 async function servedRequests() {
@@ -89,7 +89,7 @@ async function main() {
   const client = await mongo.MongoClient.connect(uri);
   const db = client.db(database);
   await createIndexes(db);
-  const batches = Array.from({ length: PREBUILT_BATCHES }, prebuiltBatch);
+  const batches = await Promise.all(Array.from({ length: PREBUILT_BATCHES }, prebuiltBatch));
   const logs = db.collection(REQUEST_LOGS_COLLECTION);
   const stats = db.collection(REQUEST_STATS_COLLECTION);
   let seen = await servedRequests();

@@ -148,6 +148,7 @@ describe('Request-log writer against the real database', () => {
       methods: ['GET'],
       interruptions: ['node_failed'],
       entries: expect.any(mongo.Binary),
+      compression: 'deflate-raw',
     });
     expect(bucketEntries(buckets[0])).toHaveLength(2);
     expect(bucketEntries(buckets[0])[0]).toEqual({
@@ -193,7 +194,7 @@ describe('Request-log writer against the real database', () => {
       .find({ appId: { $in: appIds } })
       .sort({ _id: 1 })
       .lean();
-    expect(stored).toEqual(batch.documents());
+    expect(stored).toEqual(await batch.documents());
     expect(bucketEntries(stored[0])[0]).toMatchObject({
       bytesOut: 5_000_000_000,
       nodesTried: ['a:1', 'b:2'],
@@ -212,21 +213,22 @@ describe('Request-log writer against the real database', () => {
     const store = t.app.get(RequestLogStore);
     const insert = store.insertLogs.bind(store);
     const attempts: string[][] = [];
-    const idsOf = (batch: LogBatch) => batch.documents().map((doc) => String(doc._id));
+    const idsOf = async (batch: LogBatch) =>
+      (await batch.documents()).map((doc) => String(doc._id));
     const spy = jest
       .spyOn(store, 'insertLogs')
       .mockImplementationOnce(async (batch) => {
-        attempts.push(idsOf(batch));
+        attempts.push(await idsOf(batch));
         await insert(batch); // the database took the whole batch...
         throw new Error('simulated: connection reset before the reply');
       })
       .mockImplementationOnce(async (batch) => {
-        attempts.push(idsOf(batch));
-        await logs.collection.insertMany(batch.documents().slice(0, 1)); // ...or only part of it
+        attempts.push(await idsOf(batch));
+        await logs.collection.insertMany((await batch.documents()).slice(0, 1)); // ...or only part of it
         throw new Error('simulated: connection reset half-way');
       })
       .mockImplementation(async (batch) => {
-        attempts.push(idsOf(batch));
+        attempts.push(await idsOf(batch));
         return insert(batch);
       });
     try {

@@ -1,6 +1,10 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { createConnection } from 'mongoose';
+import {
+  REQUEST_LOGS_COLLECTION,
+  RequestLogBucket,
+} from '../src/request-logs/schemas/request-log.schema';
 import { bucketEntries } from '../src/request-logs/testing/bucket-entries';
 import { createApp } from './support/apps';
 import { FakeNode, startFakeNode } from './support/fake-node';
@@ -40,9 +44,12 @@ async function stored(
 ): Promise<Array<{ path: string; code: number; interrupted: string | null }>> {
   const connection = await createConnection(uri).asPromise();
   try {
-    const buckets = await connection.collection('request_logs').find().toArray();
+    const buckets = await connection
+      .collection<RequestLogBucket>(REQUEST_LOGS_COLLECTION)
+      .find()
+      .toArray();
     return buckets
-      .flatMap((bucket) => bucketEntries({ entries: bucket.entries }))
+      .flatMap((bucket) => bucketEntries(bucket))
       .map((entry) => ({
         path: entry.path,
         code: entry.responseCode,

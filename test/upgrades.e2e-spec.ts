@@ -2,6 +2,10 @@ import { IncomingMessage, request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { createConnection } from 'mongoose';
 import request from 'supertest';
+import {
+  REQUEST_LOGS_COLLECTION,
+  RequestLogBucket,
+} from '../src/request-logs/schemas/request-log.schema';
 import { bucketEntries } from '../src/request-logs/testing/bucket-entries';
 import { createApp } from './support/apps';
 import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
@@ -400,9 +404,12 @@ describe('Upgrades (WebSocket handshakes) on /api/balance/<app>/<path>', () => {
       await closed(lasting);
       await stopped;
       const connection = await createConnection(other.mongodbUri).asPromise();
-      const buckets = await connection.collection('request_logs').find().toArray();
+      const buckets = await connection
+        .collection<RequestLogBucket>(REQUEST_LOGS_COLLECTION)
+        .find()
+        .toArray();
       await connection.close();
-      const entries = buckets.flatMap((bucket) => bucketEntries({ entries: bucket.entries }));
+      const entries = buckets.flatMap((bucket) => bucketEntries(bucket));
       expect(
         entries.map(({ responseCode, interrupted }) => ({ responseCode, interrupted })),
       ).toEqual(

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { mongo, Types } from 'mongoose';
 import { LogBatch } from './log-batch';
 import { LogPageCollector } from './log-page';
@@ -18,6 +19,7 @@ interface TestBucket {
   first: Date;
   last: Date;
   entries: unknown;
+  compression?: unknown;
 }
 
 let made = 0;
@@ -29,16 +31,18 @@ const entryAt = (ms: number, matching = false) =>
   });
 
 /** A bucket as the writer stores it. */
-function bucketOf(entries: RequestLogEntry[]): TestBucket {
+async function bucketOf(entries: RequestLogEntry[]): Promise<TestBucket> {
   const batch = new LogBatch();
   for (const entry of entries) batch.append(entry);
-  const [doc] = batch.documents();
+  const [doc] = await batch.documents();
   return doc;
 }
 
-function bucket(dates: number[]): TestBucket {
+function bucket(dates: number[]): Promise<TestBucket> {
   return bucketOf(dates.map((ms) => entryAt(ms)));
 }
+
+const buckets = (...made: Promise<TestBucket>[]) => Promise.all(made);
 
 /** Feeds buckets newest `last` first, as the database returns them, and counts how many were added. */
 function collect(
@@ -78,28 +82,34 @@ function walk(buckets: TestBucket[], limit: number, options?: Parameters<typeof 
 }
 
 describe('LogPageCollector', () => {
-  it('walks buckets that overlap in time in date order, each entry exactly once', () => {
+  it('walks buckets that overlap in time in date order, each entry exactly once', async () => {
     // two gateways' buckets, interleaved in time, and one much older
-    const buckets = [bucket([10, 13, 16, 19]), bucket([11, 12, 14, 15, 17, 18]), bucket([1, 2])];
+    const stored = await buckets(
+      bucket([10, 13, 16, 19]),
+      bucket([11, 12, 14, 15, 17, 18]),
+      bucket([1, 2]),
+    );
     for (const limit of [1, 2, 3, 5, 100]) {
-      const seen = walk(buckets, limit).flatMap((page) => page.ids);
+      const seen = walk(stored, limit).flatMap((page) => page.ids);
       expect(seen).toEqual([19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 2, 1].map((ms) => `at-${ms}`));
     }
   });
 
-  it('past its scan limit, returns what it found and resumes after it, each match exactly once', () => {
+  it('past its scan limit, returns what it found and resumes after it, each match exactly once', async () => {
     // one entry in 4 matches the filter; buckets overlap in time as two gateways' do
-    const buckets = [0, 1, 2, 3, 4, 5].map((i) =>
-      bucketOf([0, 1, 2, 3].map((j) => entryAt(100 * (i >> 1) + 10 * j + (i % 2), j === 0))),
+    const stored = await buckets(
+      ...[0, 1, 2, 3, 4, 5].map((i) =>
+        bucketOf([0, 1, 2, 3].map((j) => entryAt(100 * (i >> 1) + 10 * j + (i % 2), j === 0))),
+      ),
     );
-    const matching = buckets
+    const matching = stored
       .flatMap((b) => bucketEntries(b))
       .filter((e) => e.path.startsWith('/match'))
       .sort((a, b) => b.date.getTime() - a.date.getTime())
       .map((e) => e.requestId);
     for (const limit of [1, 2, 10]) {
       for (const scanLimit of [1, 4, 8, 100]) {
-        const pages = walk(buckets, limit, { scanLimit, filters: { path_prefix: '/match' } });
+        const pages = walk(stored, limit, { scanLimit, filters: { path_prefix: '/match' } });
         expect(pages.flatMap((page) => page.ids)).toEqual(matching);
         // the limit's worth of buckets, the one that cannot be resumed from (it ends where the page starts),
         // and one more that tells where to resume
@@ -110,45 +120,62 @@ describe('LogPageCollector', () => {
     }
   });
 
-  it('reads on past its scan limit rather than resume where it started (buckets ending on one millisecond)', () => {
-    const buckets = [0, 1, 2].map(() => bucketOf([entryAt(5, false), entryAt(5, true)]));
-    const pages = walk(buckets, 10, { scanLimit: 1, filters: { path_prefix: '/match' } });
+  it('reads on past its scan limit rather than resume where it started (buckets ending on one millisecond)', async () => {
+    const stored = await buckets(
+      ...[0, 1, 2].map(() => bucketOf([entryAt(5, false), entryAt(5, true)])),
+    );
+    const pages = walk(stored, 10, { scanLimit: 1, filters: { path_prefix: '/match' } });
     expect(pages.flatMap((page) => page.ids)).toHaveLength(3);
   });
 
-  it('stops reading once no older bucket can hold an entry of the page', () => {
-    const buckets = [bucket([30, 31]), bucket([20, 21]), bucket([10, 11])];
-    expect(collect(buckets, 1).read).toBe(1);
-    expect(collect(buckets, 2).read).toBe(2); // the extra entry that says "more" is in the second bucket
-    expect(collect(buckets, 3).read).toBe(2);
-    expect(collect(buckets, 6)).toMatchObject({ read: 3, next: null });
+  it('stops reading once no older bucket can hold an entry of the page', async () => {
+    const stored = await buckets(bucket([30, 31]), bucket([20, 21]), bucket([10, 11]));
+    expect(collect(stored, 1).read).toBe(1);
+    expect(collect(stored, 2).read).toBe(2); // the extra entry that says "more" is in the second bucket
+    expect(collect(stored, 3).read).toBe(2);
+    expect(collect(stored, 6)).toMatchObject({ read: 3, next: null });
   });
 
-  it('breaks ties between entries of one millisecond by bucket, then by index', () => {
-    const buckets = [bucket([5, 5]), bucket([5])];
-    const { entries } = collect(buckets, 10);
+  it('breaks ties between entries of one millisecond by bucket, then by index', async () => {
+    const { entries } = collect(await buckets(bucket([5, 5]), bucket([5])), 10);
     const positions = entries.map(({ position }) => position);
     expect(positions).toEqual([...positions].sort(comparePositions));
     expect(new Set(positions.map((p) => `${p.bucket}.${p.index}`)).size).toBe(3);
   });
 
-  it('reads the array of strings that buckets of earlier builds hold', () => {
-    const old = { ...bucket([1]), entries: [7, 8].map((ms) => encodeEntry(entryAt(ms)).line) };
+  it('reads the uncompressed lines and the array of strings that buckets of earlier builds hold', async () => {
+    const lines = (...dates: number[]) => dates.map((ms) => encodeEntry(entryAt(ms)).line);
+    const [array, binary] = await buckets(bucket([1]), bucket([2]));
     const collector = new LogPageCollector(5, buildEntryFilter({}));
-    collector.add(old);
-    collector.add(bucket([4]));
+    collector.add({ ...array, entries: lines(7, 8), compression: undefined });
+    collector.add({
+      ...binary,
+      entries: new mongo.Binary(Buffer.from(lines(5, 6).join('\n'))),
+      compression: undefined,
+    });
+    collector.add(await bucket([4]));
     const { entries } = collector.page();
-    expect(entries.map(({ entry }) => entry.requestId)).toEqual(['at-8', 'at-7', 'at-4']);
-    expect(entries.map(({ position }) => position.index)).toEqual([1, 0, 0]);
+    expect(entries.map(({ entry }) => entry.requestId)).toEqual([
+      'at-8',
+      'at-7',
+      'at-6',
+      'at-5',
+      'at-4',
+    ]);
+    expect(entries.map(({ position }) => position.index)).toEqual([1, 0, 1, 0, 0]);
   });
 
-  it('skips lines that are not entries, and documents that are not buckets', () => {
-    const b = bucket([1, 2, 3]);
-    const lines = Buffer.from((b.entries as mongo.Binary).value());
-    b.entries = new mongo.Binary(Buffer.concat([lines, Buffer.from('\ngarbage\n{}')]));
+  it('skips lines that are not entries, values that do not inflate, and documents that are not buckets', async () => {
+    const [b, notDeflated, notLines] = await buckets(bucket([1, 2, 3]), bucket([8]), bucket([9]));
+    const lines = inflateRawSync((b.entries as mongo.Binary).value());
+    b.entries = new mongo.Binary(
+      deflateRawSync(Buffer.concat([lines, Buffer.from('\ngarbage\n{}')])),
+    );
+    notDeflated.entries = new mongo.Binary(Buffer.from(encodeEntry(entryAt(8)).line));
     const collector = new LogPageCollector(2, buildEntryFilter({}));
     collector.add(b);
-    collector.add({ ...bucket([9]), entries: 'not lines' });
+    collector.add(notDeflated);
+    collector.add({ ...notLines, entries: 'not lines' });
     const perEntryDocument = { _id: new Types.ObjectId(), date: new Date(0), path: '/old' };
     expect(collector.isComplete((perEntryDocument as { last?: Date }).last)).toBe(false);
     collector.add(perEntryDocument as unknown as TestBucket);

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { comparePositions, LogPosition, PlacedEntry } from './log-query';
-import { decodeEntry, storedLines } from './stored-entry';
+import { decodeEntry, StoredEntries, storedLines } from './stored-entry';
 
 /**
  * Gathers one page of entries from buckets read newest `last` first. Buckets may overlap in time (several
@@ -46,10 +46,10 @@ export class LogPageCollector {
     return true;
   }
 
-  add(bucket: { _id: unknown; entries: unknown }): void {
+  add(bucket: StoredEntries & { _id: unknown }): void {
     if (!(bucket._id instanceof Types.ObjectId)) return;
     const bucketId = bucket._id.toHexString();
-    const lines = storedLines(bucket.entries);
+    const lines = storedLines(bucket);
     this.scanned += lines.length;
     lines.forEach((line, index) => {
       const entry = decodeEntry(line);

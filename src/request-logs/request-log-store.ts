@@ -35,7 +35,7 @@ export class MongoRequestLogStore extends RequestLogStore implements OnModuleIni
     if (batch.count === 0) return;
     try {
       // Native driver: no hydration, no validation; ordered:false so one bad document does not stop the rest.
-      await this.logs.collection.insertMany(batch.documents(), { ordered: false });
+      await this.logs.collection.insertMany(await batch.documents(), { ordered: false });
     } catch (error) {
       if (!onlyDuplicatesOf(error, batch.documentCount)) throw error;
     }

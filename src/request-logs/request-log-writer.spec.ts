@@ -21,7 +21,7 @@ class FakeStore extends RequestLogStore {
   insertDelayMs = 0;
 
   async insertLogs(batch: LogBatch): Promise<void> {
-    const docs = batch.documents().flatMap((bucket) =>
+    const docs = (await batch.documents()).flatMap((bucket) =>
       bucketEntries(bucket).map((entry, index) => ({
         key: `${bucket._id.toHexString()}.${index}`,
         entry: { appId: bucket.appId, ...entry },

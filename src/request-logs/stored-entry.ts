@@ -1,6 +1,8 @@
+import { inflateRawSync } from 'node:zlib';
 import { mongo } from 'mongoose';
 import { splitLines } from './line-buffer';
 import { INTERRUPTIONS, Interruption, RequestLogEntry } from './request-log-entry';
+import { DEFLATE_RAW } from './schemas/request-log.schema';
 
 /** A request-log entry as read back from its bucket (see RequestLogBucket): the bucket holds its app. */
 export type StoredEntry = Omit<RequestLogEntry, 'appId'>;
@@ -51,13 +53,25 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   return { line, dateMs, method, endPoint, responseCode, totalTimeMs, interrupted: reason };
 }
 
+/** A stored bucket's `entries` and `compression`, as read from the database. */
+export interface StoredEntries {
+  entries: unknown;
+  compression?: unknown;
+}
+
 /**
- * The lines of a bucket's `entries`: the lines of its binary value, or the strings of the array that buckets
- * written by earlier builds hold. None for anything else.
+ * The lines of a bucket's `entries`: the lines of its binary value, inflated when `compression` says so, or
+ * the strings of the array that buckets written by earlier builds hold. None for anything else, a value that
+ * does not inflate included.
  */
-export function storedLines(entries: unknown): unknown[] {
-  if (entries instanceof mongo.Binary) return splitLines(entries.value());
-  return Array.isArray(entries) ? entries : [];
+export function storedLines({ entries, compression }: StoredEntries): unknown[] {
+  if (!(entries instanceof mongo.Binary)) return Array.isArray(entries) ? entries : [];
+  if (compression !== DEFLATE_RAW) return splitLines(entries.value());
+  try {
+    return splitLines(inflateRawSync(entries.value()));
+  } catch {
+    return [];
+  }
 }
 
 /** The entry a line of encodeEntry() holds; undefined for anything else. */
