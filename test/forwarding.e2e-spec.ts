@@ -3,7 +3,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import request from 'supertest';
 import { createApp } from './support/apps';
-import { closedPort, FakeNode, startFakeNode } from './support/fake-node';
+import { closedPort, echo, FakeNode, startFakeNode } from './support/fake-node';
 import { startTestApp, TestApp } from './support/test-app';
 import { registerUser, TestUser } from './support/users';
 
@@ -254,6 +254,47 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       expect(posts).toContain(502);
     } finally {
       await resetting.close();
+    }
+  });
+
+  it('retries on a new connection to the same node when it closes a kept-alive connection under a request', async () => {
+    // Each answers once per connection, then closes it when the next request comes on it, as a node that
+    // closes idle connections does when a request crosses the close.
+    const closesWhenIdle = () => {
+      const answered = new WeakSet<Socket>();
+      return startFakeNode('closes-when-idle', (req, res, node) => {
+        if (answered.has(req.socket)) {
+          req.socket.destroy();
+          return;
+        }
+        answered.add(req.socket);
+        echo(req, res, node);
+      });
+    };
+    const [forGet, forPost] = await Promise.all([closesWhenIdle(), closesWhenIdle()]);
+    const cutting = await startFakeNode('cuts-every-request', (req) => req.socket.destroy());
+    try {
+      const getApp = await createApp(t.server, user, [forGet], { retries: 1 });
+      for (let i = 0; i < 2; i++) {
+        expect((await request(t.server).get(`/api/balance/${getApp}/again`)).status).toBe(200);
+      }
+      expect(forGet.hits).toBe(3); // the second request: cut, then sent again on a new connection
+      const view = await request(t.server).get(`/api/apps/${getApp}`).set(user.auth).expect(200);
+      expect(view.body.nodes[0]).toMatchObject({ status: 'up', last_error: null });
+
+      const postApp = await createApp(t.server, user, [forPost], { retries: 1 });
+      expect((await request(t.server).get(`/api/balance/${postApp}/first`)).status).toBe(200);
+      const post = await request(t.server).post(`/api/balance/${postApp}/once`).send({ i: 1 });
+      expect(post.status).toBe(502);
+      expect(forPost.hits).toBe(2); // a POST that was sent is not sent again
+
+      const cutApp = await createApp(t.server, user, [cutting], { retries: 1 });
+      expect((await request(t.server).get(`/api/balance/${cutApp}/`)).status).toBe(502);
+      expect(cutting.hits).toBe(1); // a new connection cut is the node's failure: no second attempt on it
+      const cutView = await request(t.server).get(`/api/apps/${cutApp}`).set(user.auth).expect(200);
+      expect(cutView.body.nodes[0].last_error).toMatch(/other side closed/);
+    } finally {
+      await Promise.all([forGet.close(), forPost.close(), cutting.close()]);
     }
   });
 

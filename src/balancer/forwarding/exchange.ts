@@ -255,14 +255,15 @@ export class Exchange {
       this.complete(attempt);
       return;
     }
-    this.countFailure(attempt.node, describeFailure(error));
+    const closedWhenIdle = !this.answered && closedKeptAliveConnection(error);
+    if (!closedWhenIdle) this.countFailure(attempt.node, describeFailure(error));
     if (this.committed) {
       this.finish(this.status, 'node_failed');
       cutShort(this.res);
       return;
     }
     if (!this.answered && this.mayRetry(attempt)) {
-      const next = this.pick();
+      const next = this.pick() ?? (closedWhenIdle ? attempt.node : undefined);
       if (next) {
         this.dispatchTo(next);
         return;
@@ -441,6 +442,18 @@ function cutShort(res: ServerResponse): void {
     }
   }
   res.destroy();
+}
+
+/**
+ * The node closed, before answering the request, a connection on which it had answered before: most likely it
+ * closed the connection as idle while the request was on its way, which says nothing of the node's health, and
+ * a new connection to the same node will do (as nginx and browsers retry on a kept-alive connection).
+ */
+function closedKeptAliveConnection(error: Error & { code?: string; socket?: unknown }): boolean {
+  if (error.code !== 'UND_ERR_SOCKET') return false;
+  if (error.message !== 'other side closed' && error.message !== 'closed') return false;
+  const bytesRead = (error.socket as { bytesRead?: unknown } | undefined)?.bytesRead;
+  return typeof bytesRead === 'number' && bytesRead > 0;
 }
 
 /**
