@@ -42,8 +42,6 @@ function bucket(dates: number[]): Promise<TestBucket> {
   return bucketOf(dates.map((ms) => entryAt(ms)));
 }
 
-const buckets = (...made: Promise<TestBucket>[]) => Promise.all(made);
-
 /** Feeds buckets newest `last` first, as the database returns them, and counts how many were added. */
 function collect(
   buckets: TestBucket[],
@@ -84,11 +82,11 @@ function walk(buckets: TestBucket[], limit: number, options?: Parameters<typeof 
 describe('LogPageCollector', () => {
   it('walks buckets that overlap in time in date order, each entry exactly once', async () => {
     // two gateways' buckets, interleaved in time, and one much older
-    const stored = await buckets(
+    const stored = await Promise.all([
       bucket([10, 13, 16, 19]),
       bucket([11, 12, 14, 15, 17, 18]),
       bucket([1, 2]),
-    );
+    ]);
     for (const limit of [1, 2, 3, 5, 100]) {
       const seen = walk(stored, limit).flatMap((page) => page.ids);
       expect(seen).toEqual([19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 2, 1].map((ms) => `at-${ms}`));
@@ -97,8 +95,8 @@ describe('LogPageCollector', () => {
 
   it('past its scan limit, returns what it found and resumes after it, each match exactly once', async () => {
     // one entry in 4 matches the filter; buckets overlap in time as two gateways' do
-    const stored = await buckets(
-      ...[0, 1, 2, 3, 4, 5].map((i) =>
+    const stored = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) =>
         bucketOf([0, 1, 2, 3].map((j) => entryAt(100 * (i >> 1) + 10 * j + (i % 2), j === 0))),
       ),
     );
@@ -121,15 +119,15 @@ describe('LogPageCollector', () => {
   });
 
   it('reads on past its scan limit rather than resume where it started (buckets ending on one millisecond)', async () => {
-    const stored = await buckets(
-      ...[0, 1, 2].map(() => bucketOf([entryAt(5, false), entryAt(5, true)])),
+    const stored = await Promise.all(
+      [0, 1, 2].map(() => bucketOf([entryAt(5, false), entryAt(5, true)])),
     );
     const pages = walk(stored, 10, { scanLimit: 1, filters: { path_prefix: '/match' } });
     expect(pages.flatMap((page) => page.ids)).toHaveLength(3);
   });
 
   it('stops reading once no older bucket can hold an entry of the page', async () => {
-    const stored = await buckets(bucket([30, 31]), bucket([20, 21]), bucket([10, 11]));
+    const stored = await Promise.all([bucket([30, 31]), bucket([20, 21]), bucket([10, 11])]);
     expect(collect(stored, 1).read).toBe(1);
     expect(collect(stored, 2).read).toBe(2); // the extra entry that says "more" is in the second bucket
     expect(collect(stored, 3).read).toBe(2);
@@ -137,7 +135,7 @@ describe('LogPageCollector', () => {
   });
 
   it('breaks ties between entries of one millisecond by bucket, then by index', async () => {
-    const { entries } = collect(await buckets(bucket([5, 5]), bucket([5])), 10);
+    const { entries } = collect(await Promise.all([bucket([5, 5]), bucket([5])]), 10);
     const positions = entries.map(({ position }) => position);
     expect(positions).toEqual([...positions].sort(comparePositions));
     expect(new Set(positions.map((p) => `${p.bucket}.${p.index}`)).size).toBe(3);
@@ -145,7 +143,7 @@ describe('LogPageCollector', () => {
 
   it('reads the uncompressed lines and the array of strings that buckets of earlier builds hold', async () => {
     const lines = (...dates: number[]) => dates.map((ms) => encodeEntry(entryAt(ms)).line);
-    const [array, binary] = await buckets(bucket([1]), bucket([2]));
+    const [array, binary] = await Promise.all([bucket([1]), bucket([2])]);
     const collector = new LogPageCollector(5, buildEntryFilter({}));
     collector.add({ ...array, entries: lines(7, 8), compression: undefined });
     collector.add({
@@ -166,7 +164,11 @@ describe('LogPageCollector', () => {
   });
 
   it('skips lines that are not entries, values that do not inflate, and documents that are not buckets', async () => {
-    const [b, notDeflated, notLines] = await buckets(bucket([1, 2, 3]), bucket([8]), bucket([9]));
+    const [b, notDeflated, notLines] = await Promise.all([
+      bucket([1, 2, 3]),
+      bucket([8]),
+      bucket([9]),
+    ]);
     const lines = inflateRawSync((b.entries as mongo.Binary).value());
     b.entries = new mongo.Binary(
       deflateRawSync(Buffer.concat([lines, Buffer.from('\ngarbage\n{}')])),

@@ -19,7 +19,8 @@ function operation(method: string, withPath: boolean) {
       'headers are removed and X-Forwarded-For/Proto/Host and X-Request-Id are set. The answer is the ' +
       "node's status, headers and body. A refused or reset connection is retried on another node " +
       "(the app's `retries` setting); a request cut by the node closing a kept-alive connection may be " +
-      "retried on a new connection to the same node when no other is left. Public apps need no token; private apps need the owner's token. " +
+      'retried on a new connection to the same node when no other is left. Public apps need no token; ' +
+      "private apps need the owner's token. " +
       'An upgrade request (a WebSocket handshake: `Connection: Upgrade`, `Upgrade: websocket`) goes the same ' +
       "way; when the node answers 101 the two connections are joined until either closes, and the request's " +
       'log entry (status 101, the whole session as its total time) is written then.',

@@ -255,15 +255,15 @@ export class Exchange {
       this.complete(attempt);
       return;
     }
-    const closedWhenIdle = !this.answered && closedKeptAliveConnection(error);
-    if (!closedWhenIdle) this.countFailure(attempt.node, describeFailure(error));
+    const closedKeptAlive = !this.answered && closedKeptAliveConnection(error);
+    if (!closedKeptAlive) this.countFailure(attempt.node, describeFailure(error));
     if (this.committed) {
       this.finish(this.status, 'node_failed');
       cutShort(this.res);
       return;
     }
     if (!this.answered && this.mayRetry(attempt)) {
-      const next = this.pick() ?? (closedWhenIdle ? attempt.node : undefined);
+      const next = this.pick() ?? (closedKeptAlive ? attempt.node : undefined);
       if (next) {
         this.dispatchTo(next);
         return;
