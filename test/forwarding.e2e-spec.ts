@@ -260,18 +260,23 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
   it('retries on a new connection to the same node when it closes a kept-alive connection under a request', async () => {
     // Each answers once per connection, then closes it when the next request comes on it, as a node that
     // closes idle connections does when a request crosses the close.
-    const closesWhenIdle = () => {
+    const onceAConnection = (then: (socket: Socket) => void) => {
       const answered = new WeakSet<Socket>();
-      return startFakeNode('closes-when-idle', (req, res, node) => {
+      return startFakeNode('once-a-connection', (req, res, node) => {
         if (answered.has(req.socket)) {
-          req.socket.destroy();
+          then(req.socket);
           return;
         }
         answered.add(req.socket);
         echo(req, res, node);
       });
     };
+    const closesWhenIdle = () => onceAConnection((socket) => socket.destroy());
     const [forGet, forPost] = await Promise.all([closesWhenIdle(), closesWhenIdle()]);
+    // An unsolicited 100 Continue on a kept-alive connection is a bad answer, not a closed connection.
+    const garbling = await onceAConnection((socket) =>
+      socket.write('HTTP/1.1 100 Continue\r\n\r\n'),
+    );
     const cutting = await startFakeNode('cuts-every-request', (req) => req.socket.destroy());
     try {
       const getApp = await createApp(t.server, user, [forGet], { retries: 1 });
@@ -293,8 +298,18 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
       expect(cutting.hits).toBe(1); // a new connection cut is the node's failure: no second attempt on it
       const cutView = await request(t.server).get(`/api/apps/${cutApp}`).set(user.auth).expect(200);
       expect(cutView.body.nodes[0].last_error).toMatch(/other side closed/);
+
+      const garbledApp = await createApp(t.server, user, [garbling], { retries: 1 });
+      expect((await request(t.server).get(`/api/balance/${garbledApp}/first`)).status).toBe(200);
+      expect((await request(t.server).get(`/api/balance/${garbledApp}/next`)).status).toBe(502);
+      expect(garbling.hits).toBe(2);
+      const garbledView = await request(t.server)
+        .get(`/api/apps/${garbledApp}`)
+        .set(user.auth)
+        .expect(200);
+      expect(garbledView.body.nodes[0].last_error).toMatch(/bad response/);
     } finally {
-      await Promise.all([forGet.close(), forPost.close(), cutting.close()]);
+      await Promise.all([forGet.close(), forPost.close(), cutting.close(), garbling.close()]);
     }
   });
 
