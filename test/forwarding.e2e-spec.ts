@@ -258,8 +258,8 @@ describe('Forwarding (ANY /api/balance/<app>/<path>)', () => {
   });
 
   it('retries on a new connection to the same node when it closes a kept-alive connection under a request', async () => {
-    // Each answers once per connection, then closes it when the next request comes on it, as a node that
-    // closes idle connections does when a request crosses the close.
+    // Each answers the first request of a connection and does `then` with the next one's: closesWhenIdle
+    // closes it, as a node that closes idle connections does when a request crosses the close.
     const onceAConnection = (then: (socket: Socket) => void) => {
       const answered = new WeakSet<Socket>();
       return startFakeNode('once-a-connection', (req, res, node) => {
