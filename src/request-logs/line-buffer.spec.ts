@@ -20,6 +20,19 @@ describe('LineBuffer', () => {
     expect(buffer.bytes().length).toBe(6);
   });
 
+  it('gives its buffer back on release() for the next one to reuse, keeping its count', () => {
+    const first = new LineBuffer();
+    first.push('abc');
+    const memory = first.bytes().buffer;
+    first.release();
+    expect(first.count).toBe(1);
+    expect(() => first.bytes()).toThrow('after release');
+    const second = new LineBuffer();
+    second.push('def');
+    expect(second.bytes().buffer).toBe(memory);
+    expect(splitLines(second.bytes())).toEqual(['def']);
+  });
+
   it('holds no line when empty', () => {
     expect(splitLines(new LineBuffer().bytes())).toEqual([]);
   });

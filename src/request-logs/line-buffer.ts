@@ -1,17 +1,28 @@
+import { BufferPool } from './buffer-pool';
+
 /** Small, as a batch may hold many buckets of a few entries (many apps, or a backlog across minutes). */
 const INITIAL_CAPACITY = 512;
+/**
+ * Room for every size that the buckets of two batches (one filling, one being sent) grow through, with 1,000
+ * entries of about 1 KB each; beyond, buffers given back are left to the garbage collector.
+ */
+const MAX_POOLED_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
 /** UTF-8 bytes per UTF-16 code unit, at most (a surrogate pair is 4 bytes for 2 units). */
 const MAX_UTF8_BYTES_PER_UNIT = 3;
+
+/** Where every LineBuffer takes its buffers from and gives them back to. */
+export const LINE_STORAGE = new BufferPool(MAX_POOLED_BYTES);
 
 /**
  * Lines of text, UTF-8 encoded and separated by "\n", in one buffer outside the JavaScript heap that doubles
  * when full. Request-log entries wait here until their batch is written: held as strings, each would outlive
  * a few scavenges, be promoted and then die in the old generation, which costs the forwarding path CPU and
- * grows the heap between major collections. Lines must be non-empty and free of "\n".
+ * grows the heap between major collections. The buffers come from LINE_STORAGE and go back to it when they
+ * grow and on release(), for the same reason. Lines must be non-empty and free of "\n".
  */
 export class LineBuffer {
-  private buffer = Buffer.allocUnsafeSlow(INITIAL_CAPACITY);
+  private buffer: Buffer | null = LINE_STORAGE.take(INITIAL_CAPACITY);
   private used = 0;
   private lines = 0;
 
@@ -22,23 +33,38 @@ export class LineBuffer {
   /** Adds a line; returns the bytes it added, separator included. */
   push(line: string): number {
     const start = this.used;
-    this.reserve(line.length * MAX_UTF8_BYTES_PER_UNIT + 1);
-    if (this.lines > 0) this.buffer[this.used++] = NEWLINE;
-    this.used += this.buffer.write(line, this.used, 'utf8');
+    const buffer = this.reserve(line.length * MAX_UTF8_BYTES_PER_UNIT + 1);
+    if (this.lines > 0) buffer[this.used++] = NEWLINE;
+    this.used += buffer.write(line, this.used, 'utf8');
     this.lines++;
     return this.used - start;
   }
 
-  /** The lines written so far, as a view of the buffer (not a copy). */
+  /** The lines written so far, as a view of the buffer (not a copy), valid until release(). */
   bytes(): Buffer {
-    return this.buffer.subarray(0, this.used);
+    return this.current().subarray(0, this.used);
   }
 
-  private reserve(bytes: number): void {
-    if (this.used + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.used + bytes));
-    this.buffer.copy(grown, 0, 0, this.used);
+  /** Gives the buffer back to LINE_STORAGE: the lines are gone, their count stays. */
+  release(): void {
+    const buffer = this.current();
+    this.buffer = null;
+    LINE_STORAGE.give(buffer);
+  }
+
+  private current(): Buffer {
+    if (this.buffer === null) throw new Error('LineBuffer used after release()');
+    return this.buffer;
+  }
+
+  private reserve(bytes: number): Buffer {
+    const buffer = this.current();
+    if (this.used + bytes <= buffer.length) return buffer;
+    const grown = LINE_STORAGE.take(this.used + bytes);
+    buffer.copy(grown, 0, 0, this.used);
+    LINE_STORAGE.give(buffer);
     this.buffer = grown;
+    return grown;
   }
 }
 

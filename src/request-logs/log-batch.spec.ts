@@ -35,6 +35,16 @@ describe('LogBatch', () => {
     expect(new Set(docs.map((doc) => String(doc._id))).size).toBe(2);
   });
 
+  it('compresses each bucket once, for documents() called again or meanwhile', async () => {
+    const batch = new LogBatch();
+    batch.append(logEntry({ requestId: 'a1' }));
+    const [first, meanwhile] = await Promise.all([batch.documents(), batch.documents()]);
+    const again = await batch.documents();
+    expect(meanwhile[0].entries.buffer).toBe(first[0].entries.buffer);
+    expect(again[0].entries.buffer).toBe(first[0].entries.buffer);
+    expect(bucketEntries(again[0]).map((entry) => entry.requestId)).toEqual(['a1']);
+  });
+
   it('starts another bucket for entries of another span of BUCKET_SPAN_MS', async () => {
     const batch = new LogBatch();
     const minute = Date.UTC(2026, 0, 1, 10, 0);

@@ -23,8 +23,8 @@ interface OpenBucket {
   readonly id: Types.ObjectId;
   readonly appId: string;
   readonly lines: LineBuffer;
-  /** The lines compressed, once the bucket is sent. */
-  deflated: Buffer | null;
+  /** The lines compressed, from when the bucket is first sent. */
+  deflated: Promise<Buffer> | null;
   readonly statusClasses: Set<number>;
   readonly methods: Set<string>;
   readonly interruptions: Set<Interruption>;
@@ -38,7 +38,8 @@ interface OpenBucket {
  * app and BUCKET_SPAN_MS of entry dates), plus the per-minute rollups of the batch. A bucket's `_id` is fixed
  * when it is started, so a batch sent again after a lost acknowledgement cannot store an entry twice; its
  * entries wait as lines of a LineBuffer, outside the JavaScript heap, and are stored as that one binary value,
- * compressed off the event loop (in libuv's thread pool) when the batch is first sent.
+ * compressed off the event loop (in libuv's thread pool) when the batch is first sent, and then the LineBuffer
+ * is released.
  */
 export class LogBatch {
   /** By `<span number>:<app id>`. */
@@ -140,8 +141,23 @@ export class LogBatch {
   }
 }
 
+/** The bucket's lines compressed; once they are, their buffer goes back to its pool. */
+function deflatedLines(bucket: OpenBucket): Promise<Buffer> {
+  bucket.deflated ??= deflate(bucket.lines.bytes(), { level: DEFLATE_LEVEL }).then(
+    (deflated) => {
+      bucket.lines.release();
+      return deflated;
+    },
+    (error: unknown) => {
+      bucket.deflated = null;
+      throw error;
+    },
+  );
+  return bucket.deflated;
+}
+
 async function bucketDocument(bucket: OpenBucket): Promise<RequestLogBucket> {
-  bucket.deflated ??= await deflate(bucket.lines.bytes(), { level: DEFLATE_LEVEL });
+  const deflated = await deflatedLines(bucket);
   return {
     _id: bucket.id,
     appId: bucket.appId,
@@ -150,7 +166,7 @@ async function bucketDocument(bucket: OpenBucket): Promise<RequestLogBucket> {
     statusClasses: [...bucket.statusClasses],
     methods: [...bucket.methods],
     interruptions: [...bucket.interruptions],
-    entries: new mongo.Binary(bucket.deflated),
+    entries: new mongo.Binary(deflated),
     compression: DEFLATE_RAW,
   };
 }
