@@ -1,5 +1,6 @@
 // Benchmark settings, from BENCH_* environment variables (see bench/README.md).
 /* global process, console */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ export const config = {
   proxyCpu: env.BENCH_PROXY_CPU ?? '1',
   loadCpu: env.BENCH_LOAD_CPU ?? '0',
   dbCpu: env.BENCH_DB_CPU ?? env.BENCH_LOAD_CPU ?? '0',
+  dbDir: env.BENCH_DB_DIR || (existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()),
   gatewayEnv: env.BENCH_GATEWAY_ENV ?? '',
   mongoUri: env.MONGODB_URI || '',
   ferretdb:

@@ -2,6 +2,7 @@
 // them (direct, nginx, reference, reference-dblog, gateway, gateway-nolog, gateway-logsink),
 // plus a pre-flight check.
 /* global process, fetch, AbortSignal, URL */
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH, ROOT, SIZES, config, log } from './config.mjs';
 import { setupGateway, startFerretDB, startGateway, startProdArgs } from './gateway.mjs';
@@ -10,6 +11,7 @@ import {
   assertAlive,
   describeExit,
   freePort,
+  registerTempDir,
   sleep,
   start,
   stop,
@@ -83,9 +85,9 @@ const starters = {
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
     return { proc, baseUrl: `http://127.0.0.1:${port}`, statPids: () => [proc.pid] };
   },
-  async 'reference-dblog'(nodes, tmp) {
-    const t = await starters.reference(nodes, tmp);
-    const { uri, sidecar, where } = await startDatabase('reference-dblog', tmp);
+  async 'reference-dblog'(nodes) {
+    const t = await starters.reference(nodes);
+    const { uri, sidecar, where } = await startDatabase('reference-dblog');
     return {
       ...t,
       sidecar,
@@ -93,11 +95,10 @@ const starters = {
       note: `reference-dblog: the reference proxy, while bench/log-load.js (on CPU ${config.loadCpu}) gives ${where} the request-log writes the gateway would make for its traffic (one batch per LOG_BATCH_SIZE requests the nodes count, and rollups every second): the control for what the database's work costs the machine, without the gateway.`,
     };
   },
-  gateway: (nodes, tmp) => startGatewayTarget('gateway', nodes, tmp, {}),
-  'gateway-nolog': (nodes, tmp) =>
-    startGatewayTarget('gateway-nolog', nodes, tmp, { LOG_ENABLED: 'false' }),
-  async 'gateway-logsink'(nodes, tmp) {
-    const t = await startGatewayTarget('gateway-logsink', nodes, tmp, {}, { logSink: true });
+  gateway: (nodes) => startGatewayTarget('gateway', nodes, {}),
+  'gateway-nolog': (nodes) => startGatewayTarget('gateway-nolog', nodes, { LOG_ENABLED: 'false' }),
+  async 'gateway-logsink'(nodes) {
+    const t = await startGatewayTarget('gateway-logsink', nodes, {}, { logSink: true });
     return {
       ...t,
       note: `${t.note} Its database connection goes through bench/log-sink.js (on CPU ${config.loadCpu}), which acknowledges request-log inserts without storing them: the gateway does all of its logging work, the database none of the storing. The control for what logging costs the gateway itself, where the database runs on another machine.`,
@@ -133,12 +134,17 @@ async function startLogSink(mongoUri) {
   return url.toString();
 }
 
-/** The database of a target: MONGODB_URI, or a FerretDB of its own whose CPU the rows report. */
-async function startDatabase(name, tmp) {
+/**
+ * The database of a target: MONGODB_URI, or a throw-away FerretDB of its own whose CPU the rows report, its
+ * files in BENCH_DB_DIR.
+ */
+async function startDatabase(name) {
   if (config.mongoUri) return { uri: config.mongoUri, where: 'the database of MONGODB_URI' };
+  const dir = mkdtempSync(join(config.dbDir, `slb-bench-${name}-`));
+  registerTempDir(dir);
   const ferret = await startFerretDB({
     binary: config.ferretdb,
-    dir: join(tmp, `ferretdb-${name}`),
+    dir,
     port: await freePort(),
     cpu: config.dbCpu,
   });
@@ -146,7 +152,7 @@ async function startDatabase(name, tmp) {
   return {
     uri: ferret.uri,
     sidecar: { name: 'FerretDB', statPids: () => [ferret.proc.pid] },
-    where: `a FerretDB (SQLite) pinned to CPU ${config.dbCpu}`,
+    where: `a FerretDB (SQLite, files in ${config.dbDir}) pinned to CPU ${config.dbCpu}`,
   };
 }
 
@@ -174,8 +180,8 @@ async function startLogLoad(mongoUri, nodes) {
   };
 }
 
-async function startGatewayTarget(name, nodes, tmp, targetEnv, { logSink = false } = {}) {
-  const database = await startDatabase(name, tmp);
+async function startGatewayTarget(name, nodes, targetEnv, { logSink = false } = {}) {
+  const database = await startDatabase(name);
   let mongoUri = database.uri;
   if (logSink) mongoUri = await startLogSink(mongoUri);
   const extraEnv = { ...targetEnv, ...config.gatewayExtraEnv };
