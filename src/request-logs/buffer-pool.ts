@@ -12,11 +12,6 @@ export class BufferPool {
 
   constructor(readonly maxPooledBytes: number) {}
 
-  /** Bytes held for reuse. */
-  get pooled(): number {
-    return this.pooledBytes;
-  }
-
   /** A buffer of at least `minBytes` (a power of two), with whatever bytes it held before. */
   take(minBytes: number): Buffer {
     const size = sizeFor(minBytes);

@@ -12,7 +12,7 @@ const NEWLINE = 0x0a;
 const MAX_UTF8_BYTES_PER_UNIT = 3;
 
 /** Where every LineBuffer takes its buffers from and gives them back to. */
-export const LINE_STORAGE = new BufferPool(MAX_POOLED_BYTES);
+const LINE_STORAGE = new BufferPool(MAX_POOLED_BYTES);
 
 /**
  * Lines of text, UTF-8 encoded and separated by "\n", in one buffer outside the JavaScript heap that doubles
