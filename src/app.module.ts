@@ -22,6 +22,8 @@ export class AppModule implements NestModule {
           bufferCommands: false,
           serverSelectionTimeoutMS: 5000,
           socketTimeoutMS: 30000,
+          // a connection checkout has no time limit otherwise
+          waitQueueTimeoutMS: 10000,
           retryAttempts: 3,
         }),
         RateLimitModule,

@@ -17,6 +17,8 @@ class FakeStore extends RequestLogStore {
   readonly attempts: string[][] = [];
   readonly rollups: RollupIncrement[][] = [];
   failInserts = 0;
+  /** Inserts that never settle, as when the driver waits for a connection that does not come. */
+  hangInserts = 0;
   failRollups = 0;
   insertDelayMs = 0;
 
@@ -28,6 +30,10 @@ class FakeStore extends RequestLogStore {
       })),
     );
     this.attempts.push(docs.map(({ key }) => key));
+    if (this.hangInserts > 0) {
+      this.hangInserts--;
+      return new Promise(() => undefined);
+    }
     if (this.insertDelayMs > 0) await sleep(this.insertDelayMs);
     if (this.failInserts > 0) {
       this.failInserts--;
@@ -162,6 +168,24 @@ describe('RequestLogWriter', () => {
     for (let i = 1; i <= 3; i++) expect(store.attempts[i]).toEqual(store.attempts[0]);
     expect(store.requestIds()).toEqual(entries.map((e) => e.requestId));
     expect(writer.counters()).toMatchObject({ recorded: 10, written: 10, dropped: 0, buffered: 0 });
+    expect(writer.failing).toBe(false);
+  });
+
+  it('gives up on a write the database never answers, and retries it', async () => {
+    const { writer, store } = track(
+      makeWriter(
+        { LOG_FLUSH_INTERVAL_MS: '10', LOG_BATCH_SIZE: '4' },
+        { ...FAST, writeTimeoutMs: 50 },
+      ),
+    );
+    writer.onApplicationBootstrap();
+    store.hangInserts = 2;
+    const entries = Array.from({ length: 4 }, () => entry());
+    entries.forEach((e) => writer.record(e));
+    await until(() => writer.written === 4);
+    expect(store.attempts).toHaveLength(3);
+    expect(store.attempts[2]).toEqual(store.attempts[0]);
+    expect(store.requestIds()).toEqual(entries.map((e) => e.requestId));
     expect(writer.failing).toBe(false);
   });
 

@@ -25,6 +25,12 @@ export interface RequestLogWriterTuning {
   forgetWaitMs: number;
   /** Consecutive rollup failures, while log inserts succeed, after which a batch's rollups are given up. */
   maxRollupFailures: number;
+  /**
+   * How long one write may go unanswered before it counts as failed and is retried. The driver's own
+   * timeouts do not cover every wait (a connection checkout has none), and one write that never settles
+   * would hold every later entry back.
+   */
+  writeTimeoutMs: number;
 }
 
 export const REQUEST_LOG_WRITER_TUNING = Symbol('REQUEST_LOG_WRITER_TUNING');
@@ -35,6 +41,7 @@ export const DEFAULT_WRITER_TUNING: RequestLogWriterTuning = {
   shutdownWaitMs: 10_000,
   forgetWaitMs: 10_000,
   maxRollupFailures: 5,
+  writeTimeoutMs: 20_000,
 };
 
 /**
@@ -63,12 +70,12 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
  * record() encodes the entry into its app's bucket in the batch being filled (see LogBatch) and adds it to the
  * batch's rollups: no I/O, no promise, no throw, one string left for the garbage collector per entry. A
  * single pump, started by a timer every LOG_FLUSH_INTERVAL_MS or as soon as a batch holds LOG_BATCH_SIZE
- * entries, inserts one batch at a time (`ordered: false`). A failed batch is kept and retried with exponential
- * backoff (capped at retryMaxMs); retrying can never duplicate an entry because its bucket's `_id` was fixed
- * when the bucket was started and buckets already present are counted as written. The per-minute rollups of
- * the batches stored are merged and applied once per LOG_FLUSH_INTERVAL_MS; they are retried too, so a rollup
- * write whose acknowledgement is lost is counted twice (stats may over-count in that rare case; logs never
- * duplicate).
+ * entries, inserts one batch at a time (`ordered: false`). A failed batch, or one the database has not
+ * answered within writeTimeoutMs, is kept and retried with exponential backoff (capped at retryMaxMs);
+ * retrying can never duplicate an entry because its bucket's `_id` was fixed when the bucket was started and
+ * buckets already present are counted as written. The per-minute rollups of the batches stored are merged and
+ * applied once per LOG_FLUSH_INTERVAL_MS; they are retried too, so a rollup write whose acknowledgement is
+ * lost, or comes too late, is counted twice (stats may over-count in that rare case; logs never duplicate).
  *
  * When the queue holds LOG_BUFFER_MAX entries (including the batch in flight), new entries are dropped and
  * counted: the oldest ones, kept, form an unbroken history from the start of an outage.
@@ -409,7 +416,8 @@ export class RequestLogWriter implements OnApplicationBootstrap, BeforeApplicati
   private async call<T>(operation: Promise<T>): Promise<T> {
     this.current = operation;
     try {
-      return await operation;
+      const ms = this.tuning.writeTimeoutMs;
+      return await withTimeout(operation, ms, `the database did not answer within ${ms} ms`);
     } finally {
       this.current = null;
     }
@@ -474,10 +482,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  message = `no answer within ${ms} ms`,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
