@@ -326,7 +326,7 @@ describe('Request-log writer against the real database', () => {
       last: made[2].date,
       statusClasses: [2],
       methods: ['GET'],
-      entries: made.slice(0, 3).map((e) => encodeEntry(e).line),
+      entries: made.slice(0, 3).map((e) => JSON.stringify(encodeEntry(e).fields)),
     });
     const batch = new LogBatch();
     made.slice(3).forEach((e) => batch.append(e));

@@ -1,4 +1,5 @@
 import { BufferPool } from './buffer-pool';
+import { jsonArrayBytesBound, JsonLineValue, writeJsonArray } from './json-line';
 
 /** Small, as a batch may hold many buckets of a few entries (many apps, or a backlog across minutes). */
 const INITIAL_CAPACITY = 512;
@@ -8,18 +9,16 @@ const INITIAL_CAPACITY = 512;
  */
 const MAX_POOLED_BYTES = 4 * 1024 * 1024;
 const NEWLINE = 0x0a;
-/** UTF-8 bytes per UTF-16 code unit, at most (a surrogate pair is 4 bytes for 2 units). */
-const MAX_UTF8_BYTES_PER_UNIT = 3;
 
 /** Where every LineBuffer takes its buffers from and gives them back to. */
 const LINE_STORAGE = new BufferPool(MAX_POOLED_BYTES);
 
 /**
- * Lines of text, UTF-8 encoded and separated by "\n", in one buffer outside the JavaScript heap that doubles
+ * Lines of JSON, UTF-8 encoded and separated by "\n", in one buffer outside the JavaScript heap that doubles
  * when full. Request-log entries wait here until their batch is written: held as strings, each would outlive
  * a few scavenges, be promoted and then die in the old generation, which costs the forwarding path CPU and
  * grows the heap between major collections. The buffers come from LINE_STORAGE and go back to it when they
- * grow and on release(), for the same reason. Lines must be non-empty and free of "\n".
+ * grow and on release(), for the same reason.
  */
 export class LineBuffer {
   private buffer: Buffer | null = LINE_STORAGE.take(INITIAL_CAPACITY);
@@ -30,12 +29,12 @@ export class LineBuffer {
     return this.lines;
   }
 
-  /** Adds a line; returns the bytes it added, separator included. */
-  push(line: string): number {
+  /** Adds the line `JSON.stringify(values)`; returns the bytes it added, separator included. */
+  push(values: readonly JsonLineValue[]): number {
     const start = this.used;
-    const buffer = this.reserve(line.length * MAX_UTF8_BYTES_PER_UNIT + 1);
+    const buffer = this.reserve(jsonArrayBytesBound(values) + 1);
     if (this.lines > 0) buffer[this.used++] = NEWLINE;
-    this.used += buffer.write(line, this.used, 'utf8');
+    this.used = writeJsonArray(buffer, this.used, values);
     this.lines++;
     return this.used - start;
   }

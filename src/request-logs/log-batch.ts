@@ -68,7 +68,7 @@ export class LogBatch {
   /** Adds one entry. If reading the entry throws, nothing of it is kept and the error is passed on. */
   append(entry: RequestLogEntry): void {
     const encoded = encodeEntry(entry);
-    const { line, dateMs } = encoded;
+    const { fields, dateMs } = encoded;
     const appId = String(entry.appId);
     const span = Math.floor(dateMs / BUCKET_SPAN_MS);
     let bucket = this.lastBucket;
@@ -77,7 +77,7 @@ export class LogBatch {
       this.lastBucket = bucket;
       this.lastSpan = span;
     }
-    let bytes = bucket.lines.push(line);
+    let bytes = bucket.lines.push(fields);
     const statusClass = Math.floor(encoded.responseCode / 100);
     if (!bucket.statusClasses.has(statusClass)) {
       bucket.statusClasses.add(statusClass);

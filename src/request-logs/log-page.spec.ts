@@ -142,7 +142,8 @@ describe('LogPageCollector', () => {
   });
 
   it('reads the uncompressed lines and the array of strings that buckets of earlier builds hold', async () => {
-    const lines = (...dates: number[]) => dates.map((ms) => encodeEntry(entryAt(ms)).line);
+    const lines = (...dates: number[]) =>
+      dates.map((ms) => JSON.stringify(encodeEntry(entryAt(ms)).fields));
     const [array, binary] = await Promise.all([bucket([1]), bucket([2])]);
     const collector = new LogPageCollector(5, buildEntryFilter({}));
     collector.add({ ...array, entries: lines(7, 8), compression: undefined });
@@ -173,7 +174,9 @@ describe('LogPageCollector', () => {
     b.entries = new mongo.Binary(
       deflateRawSync(Buffer.concat([lines, Buffer.from('\ngarbage\n{}')])),
     );
-    notDeflated.entries = new mongo.Binary(Buffer.from(encodeEntry(entryAt(8)).line));
+    notDeflated.entries = new mongo.Binary(
+      Buffer.from(JSON.stringify(encodeEntry(entryAt(8)).fields)),
+    );
     const collector = new LogPageCollector(2, buildEntryFilter({}));
     collector.add(b);
     collector.add(notDeflated);

@@ -6,14 +6,14 @@ describe('encodeEntry and decodeEntry', () => {
   it('give back the entry, nodesTried included whether or not it was stored', () => {
     const { appId, ...entry } = logEntry({ path: '/caf\u00e9/"quoted"\\' });
     expect(appId).toBe('app1');
-    expect(decodeEntry(encodeEntry({ appId, ...entry }).line)).toEqual(entry);
+    expect(decodeEntry(JSON.stringify(encodeEntry({ appId, ...entry }).fields))).toEqual(entry);
     const retried = logEntry({ nodesTried: ['10.0.0.9:80', '127.0.0.1:8080'] });
-    expect(decodeEntry(encodeEntry(retried).line)?.nodesTried).toEqual([
+    expect(decodeEntry(JSON.stringify(encodeEntry(retried).fields))?.nodesTried).toEqual([
       '10.0.0.9:80',
       '127.0.0.1:8080',
     ]);
     const failed = logEntry({ endPoint: null, upstreamTimeMs: null, nodesTried: ['10.0.0.9:80'] });
-    expect(decodeEntry(encodeEntry(failed).line)).toMatchObject({
+    expect(decodeEntry(JSON.stringify(encodeEntry(failed).fields))).toMatchObject({
       endPoint: null,
       upstreamTimeMs: null,
       nodesTried: ['10.0.0.9:80'],
@@ -22,14 +22,14 @@ describe('encodeEntry and decodeEntry', () => {
 
   it('gives back why an answer was cut short, and null for lines stored without it', () => {
     const cut = logEntry({ interrupted: 'node_failed' });
-    expect(decodeEntry(encodeEntry(cut).line)?.interrupted).toBe('node_failed');
-    const line = JSON.parse(encodeEntry(logEntry()).line) as unknown[];
+    expect(decodeEntry(JSON.stringify(encodeEntry(cut).fields))?.interrupted).toBe('node_failed');
+    const line = JSON.parse(JSON.stringify(encodeEntry(logEntry()).fields)) as unknown[];
     expect(line).toHaveLength(12);
     expect(decodeEntry(JSON.stringify(line))?.interrupted).toBeNull();
   });
 
   it('leaves out nodesTried when it is just the end point', () => {
-    expect(JSON.parse(encodeEntry(logEntry()).line)[9]).toBeNull();
+    expect(JSON.parse(JSON.stringify(encodeEntry(logEntry()).fields))[9]).toBeNull();
   });
 
   it('store sane values for fields of the wrong type', () => {
@@ -44,7 +44,7 @@ describe('encodeEntry and decodeEntry', () => {
     const encoded = encodeEntry(malformed as unknown as RequestLogEntry);
     expect(encoded).toMatchObject({ endPoint: null, responseCode: 0, totalTimeMs: 0 });
     expect(Math.abs(encoded.dateMs - Date.now())).toBeLessThan(1000);
-    expect(decodeEntry(encoded.line)).toMatchObject({
+    expect(decodeEntry(JSON.stringify(encoded.fields))).toMatchObject({
       method: 'undefined',
       totalTimeMs: 0,
       nodesTried: [],
@@ -54,7 +54,7 @@ describe('encodeEntry and decodeEntry', () => {
   });
 
   it('decodes nothing from what encodeEntry did not write', () => {
-    const line = JSON.parse(encodeEntry(logEntry()).line) as unknown[];
+    const line = JSON.parse(JSON.stringify(encodeEntry(logEntry()).fields)) as unknown[];
     for (const bad of [
       undefined,
       42,

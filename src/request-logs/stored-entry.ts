@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { mongo } from 'mongoose';
+import { JsonLineValue } from './json-line';
 import { splitLines } from './line-buffer';
 import { INTERRUPTIONS, Interruption, RequestLogEntry } from './request-log-entry';
 import { DEFLATE_RAW } from './schemas/request-log.schema';
@@ -9,7 +10,8 @@ export type StoredEntry = Omit<RequestLogEntry, 'appId'>;
 
 /** An entry's stored form, with the values its bucket's summary and the rollups need. */
 export interface EncodedEntry {
-  line: string;
+  /** The line's values: the line is `JSON.stringify(fields)` (see LineBuffer). */
+  fields: JsonLineValue[];
   dateMs: number;
   method: string;
   endPoint: string | null;
@@ -33,7 +35,7 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   const totalTimeMs = finite(entry.totalTimeMs);
   const nodesTried: unknown = entry.nodesTried;
   const interrupted: unknown = entry.interrupted;
-  const fields = [
+  const fields: JsonLineValue[] = [
     dateMs,
     method,
     String(entry.path),
@@ -49,8 +51,7 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   ];
   const reason = isInterruption(interrupted) ? interrupted : null;
   if (reason) fields.push(reason);
-  const line = JSON.stringify(fields);
-  return { line, dateMs, method, endPoint, responseCode, totalTimeMs, interrupted: reason };
+  return { fields, dateMs, method, endPoint, responseCode, totalTimeMs, interrupted: reason };
 }
 
 /** A stored bucket's `entries` and `compression`, as read from the database. */

@@ -15,8 +15,8 @@ export const DEFLATE_RAW = 'deflate-raw';
 
 /**
  * The request-log entries of one app from one written batch and one BUCKET_SPAN_MS (the bucket pattern).
- * `entries` is one binary value: the entries as encodeEntry() writes them (see stored-entry.ts), in UTF-8, one
- * per line, compressed as `compression` says; `first` and `last` are the oldest and newest entry dates.
+ * `entries` is one binary value: each entry's encodeEntry() fields as a JSON array (see stored-entry.ts), in
+ * UTF-8, one per line, compressed as `compression` says; `first` and `last` are the oldest and newest entry dates.
  * Storing a batch's entries as one value of one document costs the database a fraction of one document per
  * entry: FerretDB on SQLite spends about 70 µs of CPU per 13-field document, and in buckets of 1000 entries
  * 8 µs per entry as a string of an array, 4.5 µs as a line of one binary value and 1.2–1.5 µs once that value
