@@ -1,6 +1,6 @@
 import { trimmedEqualsIgnoreCase } from './headers/ascii';
 import { collectConnectionOptions, isConnectionOption } from './headers/connection-options';
-import { HeaderRole, headerRoleOf, lowercaseHeaderName } from './headers/header-role';
+import { HeaderRole, headerRoleOf } from './headers/header-role';
 
 export interface ForwardedContext {
   /** The address the request came from: the client, or the proxy in front of us. */
@@ -60,7 +60,7 @@ export function upstreamRequestHeaders(
     const name = rawHeaders[i];
     const value = rawHeaders[i + 1];
     if (role === HeaderRole.Pass || (role === HeaderRole.Forwarded && forwarded.fromTrustedProxy)) {
-      if (hasOptions && isConnectionOption(lowercaseHeaderName(name), connectionOptions)) continue;
+      if (hasOptions && isConnectionOption(name.toLowerCase(), connectionOptions)) continue;
       out.push(name, value);
     } else if (role === HeaderRole.Te && trimmedEqualsIgnoreCase(value, 'trailers')) {
       out.push(name, value);
@@ -106,7 +106,7 @@ export function downstreamResponseHeaders(
   for (let field = 0; field < fieldCount; field++) {
     if (isDroppedDownstream(roles[field])) continue;
     const name = names[field];
-    if (hasOptions && isConnectionOption(lowercaseHeaderName(name), connectionOptions)) continue;
+    if (hasOptions && isConnectionOption(name.toLowerCase(), connectionOptions)) continue;
     out.push(name, toLatin1(raw[field * 2 + 1]));
   }
   connectionOptions.length = 0;

@@ -1,3 +1,5 @@
+import { rangeEqualsIgnoreCase } from './ascii';
+
 export const HeaderRole = {
   Pass: 0,
   HopByHop: 1,
@@ -38,66 +40,19 @@ const SPECIAL_ROLES: readonly (readonly [string, HeaderRole])[] = [
   ['expect', HeaderRole.Expect],
 ];
 
-/** Listed so that their usual spellings resolve without lower-casing. */
-const COMMON_PASS_THROUGH = [
-  'accept',
-  'accept-encoding',
-  'accept-language',
-  'accept-ranges',
-  'access-control-allow-origin',
-  'age',
-  'authorization',
-  'cache-control',
-  'content-encoding',
-  'content-language',
-  'content-length',
-  'content-type',
-  'cookie',
-  'date',
-  'if-modified-since',
-  'if-none-match',
-  'last-modified',
-  'location',
-  'origin',
-  'pragma',
-  'referer',
-  'server',
-  'set-cookie',
-  'strict-transport-security',
-  'user-agent',
-  'vary',
-  'x-powered-by',
-];
-
-const ROLE_BY_NAME: Record<string, HeaderRole | undefined> = Object.create(null);
-const LOWERCASE_BY_NAME: Record<string, string | undefined> = Object.create(null);
-
-function register(lowercase: string, role: HeaderRole, ...extraSpellings: string[]): void {
-  const spellings = [lowercase, titleCase(lowercase), lowercase.toUpperCase(), ...extraSpellings];
-  for (const spelling of spellings) {
-    ROLE_BY_NAME[spelling] = role;
-    LOWERCASE_BY_NAME[spelling] = lowercase;
-  }
-}
-
-function titleCase(lowercase: string): string {
-  return lowercase
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('-');
-}
-
-for (const [name, role] of SPECIAL_ROLES) register(name, role);
-for (const name of COMMON_PASS_THROUGH) register(name, HeaderRole.Pass);
-register('etag', HeaderRole.Pass, 'ETag');
-register('www-authenticate', HeaderRole.Pass, 'WWW-Authenticate');
-
-export function lowercaseHeaderName(name: string): string {
-  return LOWERCASE_BY_NAME[name] ?? name.toLowerCase();
-}
+/**
+ * The special names by their length: a name of any other length passes through without being looked at, and
+ * one of a listed length is compared with a name or two, ignoring ASCII case, without hashing or lower-casing.
+ */
+const SPECIAL_BY_LENGTH: ((readonly [string, HeaderRole])[] | undefined)[] = [];
+for (const special of SPECIAL_ROLES) (SPECIAL_BY_LENGTH[special[0].length] ??= []).push(special);
 
 export function headerRoleOf(name: string): HeaderRole {
-  const role = ROLE_BY_NAME[name];
-  if (role !== undefined) return role;
-  return ROLE_BY_NAME[name.toLowerCase()] ?? HeaderRole.Pass;
+  if (name.length >= SPECIAL_BY_LENGTH.length) return HeaderRole.Pass;
+  const candidates = SPECIAL_BY_LENGTH[name.length];
+  if (candidates === undefined) return HeaderRole.Pass;
+  for (let i = 0; i < candidates.length; i++) {
+    if (rangeEqualsIgnoreCase(name, 0, name.length, candidates[i][0])) return candidates[i][1];
+  }
+  return HeaderRole.Pass;
 }
