@@ -52,23 +52,14 @@ export function writeJsonArray(
 function valueBytesBound(value: JsonLineValue): number {
   if (typeof value === 'string') return 2 + value.length * MAX_BYTES_PER_UNIT;
   if (typeof value === 'number' || value === null) return MAX_NUMBER_CHARS;
-  let bytes = 2 + value.length;
-  for (const item of value) bytes += 2 + item.length * MAX_BYTES_PER_UNIT;
-  return bytes;
+  return jsonArrayBytesBound(value);
 }
 
 function writeValue(target: Buffer, offset: number, value: JsonLineValue): number {
   if (typeof value === 'string') return writeString(target, offset, value);
   if (typeof value === 'number') return writeNumber(target, offset, value);
   if (value === null) return writeAscii(target, offset, 'null');
-  let at = offset;
-  target[at++] = OPEN;
-  for (let i = 0; i < value.length; i++) {
-    if (i > 0) target[at++] = COMMA;
-    at = writeString(target, at, value[i]);
-  }
-  target[at++] = CLOSE;
-  return at;
+  return writeJsonArray(target, offset, value);
 }
 
 function writeString(target: Buffer, offset: number, value: string): number {
