@@ -38,7 +38,7 @@ describe('header roles', () => {
       'Keep-Alivf',
       'x-forwarded-fo',
       'x-forwarded-forx',
-      'Hos\u212a',
+      '\u212aeep-alive',
       '',
       'a'.repeat(100),
     ]) {
