@@ -29,7 +29,10 @@ export function testDatabaseUri(): string {
   return url.toString();
 }
 
-export async function startTestApp(env: Env = {}, mongodbUri = testDatabaseUri()): Promise<TestApp> {
+export async function startTestApp(
+  env: Env = {},
+  mongodbUri = testDatabaseUri(),
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'slb-test-app-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -46,7 +49,8 @@ export async function startTestApp(env: Env = {}, mongodbUri = testDatabaseUri()
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= app.close());
+  const stop = () =>
+    (stopping ??= app.close().finally(() => rmSync(dataDir, { recursive: true, force: true })));
   return {
     app,
     server,
@@ -57,7 +61,6 @@ export async function startTestApp(env: Env = {}, mongodbUri = testDatabaseUri()
     async close() {
       await stop();
       await dropDatabase(mongodbUri).catch(() => undefined);
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
