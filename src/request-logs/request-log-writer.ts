@@ -68,7 +68,7 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
  * Collects the request-log entries handed over by the forwarding proxy and writes them in batches.
  *
  * record() encodes the entry into its app's bucket in the batch being filled (see LogBatch) and adds it to the
- * batch's rollups: no I/O, no promise, no throw, one string left for the garbage collector per entry. A
+ * batch's rollups: no I/O, no promise, no throw, and no string built per entry (see json-line.ts). A
  * single pump, started by a timer every LOG_FLUSH_INTERVAL_MS or as soon as a batch holds LOG_BATCH_SIZE
  * entries, inserts one batch at a time (`ordered: false`). A failed batch, or one the database has not
  * answered within writeTimeoutMs, is kept and retried with exponential backoff (capped at retryMaxMs);
