@@ -47,13 +47,15 @@ async function main() {
   }
 
   // Rounds interleave the targets, and within a round every target is measured at one size before the
-  // next size, so that drifts of the machine's speed hit the rows that are compared alike.
+  // next size, so that drifts of the machine's speed hit the rows that are compared alike. Each round starts
+  // one target further on, so that no target is always measured right after the same one.
   const rounds = [];
   for (let round = 1; round <= config.repeat; round++) {
     if (config.repeat > 1) log(`round ${round} of ${config.repeat}`);
     const rows = [];
+    const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]);
     for (const size of config.sizes) {
-      for (const t of targets) {
+      for (const t of order) {
         rows.push(await measure(t, size, nodes, { warmup: round === 1 }));
       }
     }
