@@ -11,7 +11,7 @@ import { BENCH, config, log, validateConfig } from './lib/config.mjs';
 import { measure } from './lib/measure.mjs';
 import { killAllNow, registerTempDir, stopAll } from './lib/procs.mjs';
 import { report } from './lib/report.mjs';
-import { sanityCheck, startNodes, startTarget } from './lib/targets.mjs';
+import { sanityCheck, startNodes, startTarget, stopTarget } from './lib/targets.mjs';
 
 /**
  * The comparisons the issues set targets for (the gateway against the reference, logging on against off),
@@ -37,26 +37,26 @@ async function main() {
   const nodes = await startNodes();
   log(`nodes on ports ${nodes.map((n) => n.port).join(', ')}`);
 
-  const targets = [];
-  for (const name of config.targets) {
-    log(`starting ${name}`);
-    const t = await startTarget(name, nodes, tmp);
-    await sanityCheck(t, nodes);
-    log(`${name} ready at ${t.baseUrl} (pid ${t.proc.pid})`);
-    targets.push(t);
-  }
-
   // Rounds interleave the targets, and within a round every target is measured at one size before the
   // next size, so that drifts of the machine's speed hit the rows that are compared alike. Each round starts
-  // one target further on, so that no target is always measured right after the same one.
+  // one target further on, so that no target is always measured right after the same one. With
+  // BENCH_RESTART (the default), each round runs fresh processes: one Node process can stay a few percent
+  // faster or slower than another of the same build for its whole life, and a median over rounds then
+  // spans several processes instead of repeating one.
   const rounds = [];
+  let targets = await startTargets(nodes, tmp);
   for (let round = 1; round <= config.repeat; round++) {
     if (config.repeat > 1) log(`round ${round} of ${config.repeat}`);
+    const fresh = round === 1 || config.restart;
+    if (round > 1 && config.restart) {
+      for (const t of targets) await stopTarget(t);
+      targets = await startTargets(nodes, tmp);
+    }
     const rows = [];
     const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]);
     for (const size of config.sizes) {
       for (const t of order) {
-        rows.push(await measure(t, size, nodes, { warmup: round === 1 }));
+        rows.push(await measure(t, size, nodes, { warmup: fresh }));
       }
     }
     rows.sort(
@@ -76,6 +76,18 @@ async function main() {
   const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   writeFileSync(file, md);
   log(`written to ${file}`);
+}
+
+async function startTargets(nodes, tmp) {
+  const targets = [];
+  for (const name of config.targets) {
+    log(`starting ${name}`);
+    const t = await startTarget(name, nodes, tmp);
+    await sanityCheck(t, nodes);
+    log(`${name} ready at ${t.baseUrl} (pid ${t.proc.pid})`);
+    targets.push(t);
+  }
+  return targets;
 }
 
 let stopping = false;

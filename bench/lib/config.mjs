@@ -34,6 +34,7 @@ export const config = {
   quietWait: Number(env.BENCH_QUIET_WAIT ?? 0),
   settle: Number(env.BENCH_SETTLE ?? 120),
   repeat: Number(env.BENCH_REPEAT ?? 1),
+  restart: (env.BENCH_RESTART ?? '1') !== '0',
   proxyCpu: env.BENCH_PROXY_CPU ?? '1',
   loadCpu: env.BENCH_LOAD_CPU ?? '0',
   dbCpu: env.BENCH_DB_CPU ?? env.BENCH_LOAD_CPU ?? '0',

@@ -66,6 +66,11 @@ export function registerTempDir(dir) {
   tempDirs.add(dir);
 }
 
+/** The processes we started that are still running. */
+export function runningProcs() {
+  return [...managed];
+}
+
 /** SIGTERM every process group we started, SIGKILL what is left after a grace period. */
 export async function stopAll(graceMs = 3000) {
   const procs = [...managed];

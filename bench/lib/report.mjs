@@ -93,7 +93,9 @@ function environmentLines() {
     `- ${os.cpus().length} × ${cpuModel}; ${os.type()} ${os.release()}`,
     `- node ${process.version}, undici ${undici}, ${tryRun('/bin/sh', ['-c', '(nginx -v || /usr/sbin/nginx -v) 2>&1 | sed "s/^nginx version: //"'])}, ${tryRun('/bin/sh', ['-c', "wrk -v 2>&1 | head -n 1 | cut -d' ' -f1,2"])}`,
     `- wrk -t1 -c${config.connections} --latency, warm-up ${config.warmup}s, measured ${config.duration}s per row` +
-      (config.repeat > 1 ? ` × ${config.repeat} rounds (warm-up in the first)` : '') +
+      (config.repeat > 1
+        ? ` × ${config.repeat} rounds (${config.restart ? 'fresh processes and warm-up in each' : 'warm-up in the first'})`
+        : '') +
       '; ' +
       `proxies on CPU ${config.proxyCpu}, wrk and nodes on CPU ${config.loadCpu}` +
       (config.targets.some((t) => t.startsWith('gateway') || t === 'reference-dblog') &&
@@ -137,9 +139,12 @@ function spreadNote(rows) {
   return [`medians of ${rows[0].rounds} rounds; spread (min–max): ${each}.`];
 }
 
-/** Later rounds run each process after its rows of every size: its RSS then includes what larger answers grew. */
+/**
+ * Without BENCH_RESTART, later rounds run each process after its rows of every size: its RSS then includes
+ * what larger answers grew.
+ */
 function firstRoundRssNote(rows) {
-  if (!rows[0]?.rounds) return [];
+  if (!rows[0]?.rounds || config.restart) return [];
   const each = rows.map((r) => `${r.target} ${r.size} ${fmt.one(r.firstRoundRssMB)}`).join(', ');
   return [
     `RSS MB in round 1, where each process serves the sizes in order (its first rows have not served larger answers yet; later rounds keep what those grew): ${each}.`,

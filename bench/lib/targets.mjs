@@ -12,6 +12,7 @@ import {
   describeExit,
   freePort,
   registerTempDir,
+  runningProcs,
   sleep,
   start,
   stop,
@@ -251,5 +252,12 @@ export async function sanityCheck(target, nodes, timeoutMs = 20_000) {
 
 /** Start target `name` in front of `nodes`; `tmp` is the run's temp dir. */
 export async function startTarget(name, nodes, tmp) {
-  return { name, ...(await starters[name](nodes, tmp)) };
+  const before = new Set(runningProcs());
+  const target = { name, ...(await starters[name](nodes, tmp)) };
+  return { ...target, procs: runningProcs().filter((p) => !before.has(p)) };
+}
+
+/** Stop the processes startTarget() started for the target (the proxy and its database, say). */
+export async function stopTarget(target) {
+  await Promise.all(target.procs.map((p) => stop(p)));
 }
