@@ -146,6 +146,19 @@ describe('RequestLogWriter', () => {
     expectBalanced(writer);
   });
 
+  it('sends each batch as soon as it is full, whatever its size, and counts what waits as buffered', async () => {
+    const { writer, store } = track(makeWriter({ LOG_BATCH_SIZE: '100' }));
+    writer.onApplicationBootstrap();
+    for (let i = 0; i < 10; i++) writer.record(entry());
+    expect(writer.counters()).toMatchObject({ recorded: 10, written: 0, buffered: 10 });
+    expectBalanced(writer);
+    for (let i = 0; i < 240; i++) writer.record(entry());
+    await until(() => writer.written === 200);
+    expect(store.attempts.map((batch) => batch.length)).toEqual([100, 100]);
+    expect(writer.buffered).toBe(50);
+    expectBalanced(writer);
+  });
+
   it('flushes a partial batch every LOG_FLUSH_INTERVAL_MS', async () => {
     const { writer } = track(makeWriter({ LOG_FLUSH_INTERVAL_MS: '20' }));
     writer.onApplicationBootstrap();
