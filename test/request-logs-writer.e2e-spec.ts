@@ -148,7 +148,7 @@ describe('Request-log writer against the real database', () => {
       methods: ['GET'],
       interruptions: ['node_failed'],
       entries: expect.any(mongo.Binary),
-      compression: 'deflate-raw',
+      compression: 'br',
     });
     expect(bucketEntries(buckets[0])).toHaveLength(2);
     expect(bucketEntries(buckets[0])[0]).toEqual({

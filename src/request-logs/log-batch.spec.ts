@@ -1,7 +1,7 @@
-import { inflateRawSync } from 'node:zlib';
+import { brotliDecompressSync } from 'node:zlib';
 import { mongo } from 'mongoose';
 import { LogBatch } from './log-batch';
-import { BUCKET_SPAN_MS, DEFLATE_RAW } from './schemas/request-log.schema';
+import { BROTLI, BUCKET_SPAN_MS } from './schemas/request-log.schema';
 import { RequestLogEntry } from './request-log-entry';
 import { bucketEntries } from './testing/bucket-entries';
 import { logEntry } from './testing/log-entry';
@@ -69,7 +69,8 @@ describe('LogBatch', () => {
     const compressed = docs.reduce((sum, doc) => sum + bson(doc), 0);
     const uncompressed = docs.reduce(
       (sum, doc) =>
-        sum + bson({ ...doc, entries: new mongo.Binary(inflateRawSync(doc.entries.value())) }),
+        sum +
+        bson({ ...doc, entries: new mongo.Binary(brotliDecompressSync(doc.entries.value())) }),
       0,
     );
     expect(batch.byteLength).toBeGreaterThanOrEqual(uncompressed);
@@ -82,10 +83,19 @@ describe('LogBatch', () => {
     const paths = Array.from({ length: 300 }, (_, i) => `/\u00e9${'\u{1F600}x'.repeat(i)}`);
     paths.forEach((path, i) => batch.append(logEntry({ appId: `app${i % 2}`, path })));
     const docs = await batch.documents();
-    expect(docs.map((doc) => doc.compression)).toEqual([DEFLATE_RAW, DEFLATE_RAW]);
+    expect(docs.map((doc) => doc.compression)).toEqual([BROTLI, BROTLI]);
     const stored = docs.flatMap((doc) => bucketEntries(doc).map((entry) => entry.path));
     expect(stored.sort()).toEqual([...paths].sort());
     expect(await batch.without(new Map([['app1', 1]])).documents()).toEqual([docs[0]]);
+  });
+
+  it('gives back the entries of a bucket too large to compress in one call on the event loop', async () => {
+    const batch = new LogBatch();
+    const paths = Array.from({ length: 200 }, (_, i) => `/${i}/${'long'.repeat(500)}`);
+    paths.forEach((path) => batch.append(logEntry({ path })));
+    const [doc] = await batch.documents();
+    expect(brotliDecompressSync(doc.entries.value()).length).toBeGreaterThan(256 * 1024);
+    expect(bucketEntries(doc).map((entry) => entry.path)).toEqual(paths);
   });
 
   it('keeps nothing of an entry that throws while being read', async () => {

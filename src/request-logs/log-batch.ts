@@ -1,10 +1,10 @@
 import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, constants } from 'node:zlib';
 import { mongo, Types } from 'mongoose';
 import { LineBuffer } from './line-buffer';
 import { Interruption, RequestLogEntry } from './request-log-entry';
 import { RollupAccumulator } from './rollups';
-import { BUCKET_SPAN_MS, DEFLATE_RAW, RequestLogBucket } from './schemas/request-log.schema';
+import { BROTLI, BUCKET_SPAN_MS, RequestLogBucket } from './schemas/request-log.schema';
 import { encodeEntry } from './stored-entry';
 
 /** What a bucket document adds to its entries, roughly, for the batch's byte count. */
@@ -12,19 +12,25 @@ const BUCKET_OVERHEAD_BYTES = 160;
 /** A value's type, index and length in BSON, for the status classes, methods and interruptions of a bucket. */
 const SUMMARY_VALUE_BYTES = 12;
 /**
- * zlib's fastest level: the lines come out about 4 times smaller, nearly as small as at level 6 (the default),
- * for two thirds of its CPU time.
+ * Brotli's quality 1, in one call: 1000 request-log lines come out 4.5 times smaller for 0.3 ms of CPU, where
+ * raw DEFLATE at its fastest level took 0.7 ms for 4.1 times. Through the streaming API, as zlib's
+ * asynchronous calls use it, Brotli took 0.7 ms too.
  */
-const DEFLATE_LEVEL = 1;
+const BROTLI_QUALITY = 1;
+/**
+ * Lines up to this size (about 2,000 entries) are compressed in one call on the event loop, holding it for
+ * well under a millisecond; larger ones through the thread pool, so that a batch of long lines cannot.
+ */
+const ONE_CALL_MAX_BYTES = 256 * 1024;
 
-const deflate = promisify(deflateRaw);
+const compressInThreadPool = promisify(brotliCompress);
 
 interface OpenBucket {
   readonly id: Types.ObjectId;
   readonly appId: string;
   readonly lines: LineBuffer;
   /** The lines compressed, from when the bucket is first sent. */
-  deflated: Promise<Buffer> | null;
+  compressed: Promise<Buffer> | null;
   readonly statusClasses: Set<number>;
   readonly methods: Set<string>;
   readonly interruptions: Set<Interruption>;
@@ -38,8 +44,8 @@ interface OpenBucket {
  * app and BUCKET_SPAN_MS of entry dates), plus the per-minute rollups of the batch. A bucket's `_id` is fixed
  * when it is started, so a batch sent again after a lost acknowledgement cannot store an entry twice; its
  * entries wait as lines of a LineBuffer, outside the JavaScript heap, and are stored as that one binary value,
- * compressed off the event loop (in libuv's thread pool) when the batch is first sent, and then the LineBuffer
- * is released.
+ * compressed with Brotli when the batch is first sent (see ONE_CALL_MAX_BYTES), and then the LineBuffer is
+ * released.
  */
 export class LogBatch {
   /** By `<span number>:<app id>`. */
@@ -108,7 +114,7 @@ export class LogBatch {
         id: new Types.ObjectId(),
         appId,
         lines: new LineBuffer(),
-        deflated: null,
+        compressed: null,
         statusClasses: new Set(),
         methods: new Set(),
         interruptions: new Set(),
@@ -142,22 +148,33 @@ export class LogBatch {
 }
 
 /** The bucket's lines compressed; once they are, their buffer goes back to its pool. */
-function deflatedLines(bucket: OpenBucket): Promise<Buffer> {
-  bucket.deflated ??= deflate(bucket.lines.bytes(), { level: DEFLATE_LEVEL }).then(
-    (deflated) => {
+function compressedLines(bucket: OpenBucket): Promise<Buffer> {
+  bucket.compressed ??= compress(bucket.lines.bytes()).then(
+    (compressed) => {
       bucket.lines.release();
-      return deflated;
+      return compressed;
     },
     (error: unknown) => {
-      bucket.deflated = null;
+      bucket.compressed = null;
       throw error;
     },
   );
-  return bucket.deflated;
+  return bucket.compressed;
+}
+
+async function compress(lines: Buffer): Promise<Buffer> {
+  const options = {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: lines.length,
+    },
+  };
+  if (lines.length > ONE_CALL_MAX_BYTES) return compressInThreadPool(lines, options);
+  return brotliCompressSync(lines, options);
 }
 
 async function bucketDocument(bucket: OpenBucket): Promise<RequestLogBucket> {
-  const deflated = await deflatedLines(bucket);
+  const compressed = await compressedLines(bucket);
   return {
     _id: bucket.id,
     appId: bucket.appId,
@@ -166,7 +183,7 @@ async function bucketDocument(bucket: OpenBucket): Promise<RequestLogBucket> {
     statusClasses: [...bucket.statusClasses],
     methods: [...bucket.methods],
     interruptions: [...bucket.interruptions],
-    entries: new mongo.Binary(deflated),
-    compression: DEFLATE_RAW,
+    entries: new mongo.Binary(compressed),
+    compression: BROTLI,
   };
 }

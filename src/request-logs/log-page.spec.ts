@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, deflateRawSync } from 'node:zlib';
 import { mongo, Types } from 'mongoose';
 import { LogBatch } from './log-batch';
 import { LogPageCollector } from './log-page';
@@ -141,11 +141,16 @@ describe('LogPageCollector', () => {
     expect(new Set(positions.map((p) => `${p.bucket}.${p.index}`)).size).toBe(3);
   });
 
-  it('reads the uncompressed lines and the array of strings that buckets of earlier builds hold', async () => {
+  it('reads the DEFLATE-compressed and uncompressed lines and the array of strings that buckets of earlier builds hold', async () => {
     const lines = (...dates: number[]) =>
       dates.map((ms) => JSON.stringify(encodeEntry(entryAt(ms)).fields));
-    const [array, binary] = await Promise.all([bucket([1]), bucket([2])]);
-    const collector = new LogPageCollector(5, buildEntryFilter({}));
+    const [array, binary, deflated] = await Promise.all([bucket([1]), bucket([2]), bucket([3])]);
+    const collector = new LogPageCollector(7, buildEntryFilter({}));
+    collector.add({
+      ...deflated,
+      entries: new mongo.Binary(deflateRawSync(Buffer.from(lines(9, 10).join('\n')))),
+      compression: 'deflate-raw',
+    });
     collector.add({ ...array, entries: lines(7, 8), compression: undefined });
     collector.add({
       ...binary,
@@ -155,31 +160,39 @@ describe('LogPageCollector', () => {
     collector.add(await bucket([4]));
     const { entries } = collector.page();
     expect(entries.map(({ entry }) => entry.requestId)).toEqual([
+      'at-10',
+      'at-9',
       'at-8',
       'at-7',
       'at-6',
       'at-5',
       'at-4',
     ]);
-    expect(entries.map(({ position }) => position.index)).toEqual([1, 0, 1, 0, 0]);
+    expect(entries.map(({ position }) => position.index)).toEqual([1, 0, 1, 0, 1, 0, 0]);
   });
 
-  it('skips lines that are not entries, values that do not inflate, and documents that are not buckets', async () => {
-    const [b, notDeflated, notLines] = await Promise.all([
+  it('skips lines that are not entries, values that do not decompress, unknown compressions, and documents that are not buckets', async () => {
+    const [b, notCompressed, unknownCompression, notLines] = await Promise.all([
       bucket([1, 2, 3]),
       bucket([8]),
+      bucket([7]),
       bucket([9]),
     ]);
-    const lines = inflateRawSync((b.entries as mongo.Binary).value());
+    const lines = brotliDecompressSync((b.entries as mongo.Binary).value());
     b.entries = new mongo.Binary(
-      deflateRawSync(Buffer.concat([lines, Buffer.from('\ngarbage\n{}')])),
+      brotliCompressSync(Buffer.concat([lines, Buffer.from('\ngarbage\n{}')])),
     );
-    notDeflated.entries = new mongo.Binary(
+    notCompressed.entries = new mongo.Binary(
       Buffer.from(JSON.stringify(encodeEntry(entryAt(8)).fields)),
     );
+    unknownCompression.entries = new mongo.Binary(
+      Buffer.from(JSON.stringify(encodeEntry(entryAt(7)).fields)),
+    );
+    unknownCompression.compression = 'zstd';
     const collector = new LogPageCollector(2, buildEntryFilter({}));
     collector.add(b);
-    collector.add(notDeflated);
+    collector.add(notCompressed);
+    collector.add(unknownCompression);
     collector.add({ ...notLines, entries: 'not lines' });
     const perEntryDocument = { _id: new Types.ObjectId(), date: new Date(0), path: '/old' };
     expect(collector.isComplete((perEntryDocument as { last?: Date }).last)).toBe(false);

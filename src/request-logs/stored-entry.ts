@@ -1,9 +1,9 @@
-import { inflateRawSync } from 'node:zlib';
+import { brotliDecompressSync, inflateRawSync } from 'node:zlib';
 import { mongo } from 'mongoose';
 import { JsonLineValue } from './json-line';
 import { splitLines } from './line-buffer';
 import { INTERRUPTIONS, Interruption, RequestLogEntry } from './request-log-entry';
-import { DEFLATE_RAW } from './schemas/request-log.schema';
+import { BROTLI, DEFLATE_RAW } from './schemas/request-log.schema';
 
 /** A request-log entry as read back from its bucket (see RequestLogBucket): the bucket holds its app. */
 export type StoredEntry = Omit<RequestLogEntry, 'appId'>;
@@ -60,16 +60,23 @@ export interface StoredEntries {
   compression?: unknown;
 }
 
+const DECOMPRESSORS: Record<string, (compressed: Uint8Array) => Buffer> = {
+  [BROTLI]: brotliDecompressSync,
+  [DEFLATE_RAW]: inflateRawSync,
+};
+
 /**
- * The lines of a bucket's `entries`: the lines of its binary value, inflated when `compression` says so, or
+ * The lines of a bucket's `entries`: the lines of its binary value, decompressed as `compression` says, or
  * the strings of the array that buckets written by earlier builds hold. None for anything else, a value that
- * does not inflate included.
+ * does not decompress or an unknown `compression` included.
  */
 export function storedLines({ entries, compression }: StoredEntries): unknown[] {
   if (!(entries instanceof mongo.Binary)) return Array.isArray(entries) ? entries : [];
-  if (compression !== DEFLATE_RAW) return splitLines(entries.value());
+  if (compression == null) return splitLines(entries.value());
+  const decompress = typeof compression === 'string' ? DECOMPRESSORS[compression] : undefined;
+  if (!decompress) return [];
   try {
-    return splitLines(inflateRawSync(entries.value()));
+    return splitLines(decompress(entries.value()));
   } catch {
     return [];
   }

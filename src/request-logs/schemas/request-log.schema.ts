@@ -10,7 +10,9 @@ export const REQUEST_LOGS_COLLECTION = 'request_logs';
  */
 export const BUCKET_SPAN_MS = 60_000;
 
-/** The `compression` of a bucket whose `entries` are compressed with raw DEFLATE (RFC 1951). */
+/** The `compression` of a bucket whose `entries` are compressed with Brotli (RFC 7932), as they are written. */
+export const BROTLI = 'br';
+/** The `compression` of a bucket whose `entries` are compressed with raw DEFLATE (RFC 1951), by earlier builds. */
 export const DEFLATE_RAW = 'deflate-raw';
 
 /**
@@ -56,9 +58,9 @@ export class RequestLogBucket {
   @Prop({ type: Buffer, required: true })
   entries: mongo.Binary;
 
-  /** DEFLATE_RAW; missing in buckets of earlier builds, whose binary `entries` are not compressed. */
+  /** BROTLI, or DEFLATE_RAW; missing in buckets of earlier builds, whose binary `entries` are not compressed. */
   @Prop({ type: String, default: undefined })
-  compression?: typeof DEFLATE_RAW;
+  compression?: typeof BROTLI | typeof DEFLATE_RAW;
 }
 
 export const RequestLogBucketSchema = SchemaFactory.createForClass(RequestLogBucket);
