@@ -5,7 +5,7 @@ import { LineBuffer } from './line-buffer';
 import { Interruption, RequestLogEntry } from './request-log-entry';
 import { RollupAccumulator } from './rollups';
 import { BROTLI, BUCKET_SPAN_MS, RequestLogBucket } from './schemas/request-log.schema';
-import { encodeEntry } from './stored-entry';
+import { encodeEntry, toText } from './stored-entry';
 
 /** What a bucket document adds to its entries, roughly, for the batch's byte count. */
 const BUCKET_OVERHEAD_BYTES = 160;
@@ -75,7 +75,7 @@ export class LogBatch {
   append(entry: RequestLogEntry): void {
     const encoded = encodeEntry(entry);
     const { fields, dateMs } = encoded;
-    const appId = String(entry.appId);
+    const appId = toText(entry.appId);
     const span = Math.floor(dateMs / BUCKET_SPAN_MS);
     let bucket = this.lastBucket;
     if (bucket === null || bucket.appId !== appId || this.lastSpan !== span) {

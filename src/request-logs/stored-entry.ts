@@ -29,8 +29,8 @@ export interface EncodedEntry {
  */
 export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   const dateMs = validDate(entry.date);
-  const endPoint = entry.endPoint ? String(entry.endPoint) : null;
-  const method = String(entry.method);
+  const endPoint = entry.endPoint ? toText(entry.endPoint) : null;
+  const method = toText(entry.method);
   const responseCode = finite(entry.responseCode);
   const totalTimeMs = finite(entry.totalTimeMs);
   const nodesTried: unknown = entry.nodesTried;
@@ -38,14 +38,14 @@ export function encodeEntry(entry: RequestLogEntry): EncodedEntry {
   const fields: JsonLineValue[] = [
     dateMs,
     method,
-    String(entry.path),
+    toText(entry.path),
     endPoint,
     responseCode,
     totalTimeMs,
     entry.upstreamTimeMs == null ? null : finite(entry.upstreamTimeMs),
-    String(entry.requestId),
-    String(entry.clientIp),
-    onlyNode(nodesTried, endPoint) ? null : Array.isArray(nodesTried) ? nodesTried.map(String) : [],
+    toText(entry.requestId),
+    toText(entry.clientIp),
+    onlyNode(nodesTried, endPoint) ? null : Array.isArray(nodesTried) ? nodesTried.map(toText) : [],
     finite(entry.bytesIn),
     finite(entry.bytesOut),
   ];
@@ -144,6 +144,11 @@ export function decodeEntry(line: unknown): StoredEntry | undefined {
 
 function onlyNode(nodesTried: unknown, endPoint: string | null): boolean {
   return Array.isArray(nodesTried) && nodesTried.length === 1 && nodesTried[0] === endPoint;
+}
+
+/** String(value), without a call for the strings that entries hold. */
+export function toText(value: unknown): string {
+  return typeof value === 'string' ? value : String(value);
 }
 
 function validDate(value: unknown): number {
