@@ -188,7 +188,7 @@ describe('LogPageCollector', () => {
     unknownCompression.entries = new mongo.Binary(
       Buffer.from(JSON.stringify(encodeEntry(entryAt(7)).fields)),
     );
-    unknownCompression.compression = 'zstd';
+    unknownCompression.compression = 'constructor';
     const collector = new LogPageCollector(2, buildEntryFilter({}));
     collector.add(b);
     collector.add(notCompressed);

@@ -60,10 +60,10 @@ export interface StoredEntries {
   compression?: unknown;
 }
 
-const DECOMPRESSORS: Record<string, (compressed: Uint8Array) => Buffer> = {
-  [BROTLI]: brotliDecompressSync,
-  [DEFLATE_RAW]: inflateRawSync,
-};
+const DECOMPRESSORS = new Map<unknown, (compressed: Uint8Array) => Buffer>([
+  [BROTLI, brotliDecompressSync],
+  [DEFLATE_RAW, inflateRawSync],
+]);
 
 /**
  * The lines of a bucket's `entries`: the lines of its binary value, decompressed as `compression` says, or
@@ -73,7 +73,7 @@ const DECOMPRESSORS: Record<string, (compressed: Uint8Array) => Buffer> = {
 export function storedLines({ entries, compression }: StoredEntries): unknown[] {
   if (!(entries instanceof mongo.Binary)) return Array.isArray(entries) ? entries : [];
   if (compression == null) return splitLines(entries.value());
-  const decompress = typeof compression === 'string' ? DECOMPRESSORS[compression] : undefined;
+  const decompress = DECOMPRESSORS.get(compression);
   if (!decompress) return [];
   try {
     return splitLines(decompress(entries.value()));
