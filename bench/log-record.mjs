@@ -1,7 +1,7 @@
 // What request logging costs the gateway's own core per request, without the network and the database:
-// building the entry as the proxy does, RequestLogWriter's append (encoding, bucket, rollups), and, per full
-// batch, making its documents (compressing their entries, in libuv's thread pool: counted, as it is the same
-// process) and serializing them to BSON as the driver does before it sends them.
+// building the entry as the proxy does, LogBatch.append (encoding, bucket, rollups), and, per full batch,
+// making its documents (compressing their entries with Brotli, as the gateway does, in one call on this
+// thread) and serializing them to BSON as the driver does before it sends them.
 //   npm run bench:log   (builds, then runs on the production build in dist/; LOG_BATCH_SIZE as the gateway reads it)
 /* global process, console */
 import { randomUUID } from 'node:crypto';
