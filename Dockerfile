@@ -17,4 +17,4 @@ USER node
 EXPOSE 5000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "require(process.env.TLS_CERT_FILE?'https':'http').get({host:'127.0.0.1',port:process.env.PORT||5000,path:'/health',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-CMD ["node", "--max-semi-space-size=8", "--no-memory-reducer", "--single-threaded-gc", "--heap-growing-percent=50", "dist/src/main"]
+CMD ["node", "--max-semi-space-size=4", "--no-memory-reducer", "--single-threaded-gc", "--heap-growing-percent=50", "dist/src/main"]
