@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -35,6 +36,12 @@ export interface EmbeddedServerOptions {
 
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const port = options.port ?? (await freePort());
+  // Readiness is "the port answers": a port someone else holds would pass for a server that never started.
+  if (await canConnect(port)) {
+    throw new Error(
+      `Could not start the database server: port ${port} is taken by another process`,
+    );
+  }
   const mongod = findOnPath('mongod');
   const kind = mongod ? 'mongod' : 'ferretdb';
   const dataDir = join(options.dataDir, kind);
@@ -46,7 +53,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     : spawn(ensureFerretdb(options), ferretdbArgs(dataDir, port), { stdio: 'ignore' });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const spawnFailed = new Promise<never>((_, reject) =>
-    child.once('error', (error) => reject(new Error(`Could not start the database server: ${error.message}`))),
+    child.once('error', (error) =>
+      reject(new Error(`Could not start the database server: ${error.message}`)),
+    ),
   );
   try {
     await Promise.race([waitForPort(port, child, 30_000), spawnFailed]);
@@ -54,7 +63,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     child.kill('SIGKILL');
     throw error;
   }
-  options.say(`Started embedded ${kind} (pid ${child.pid}) on 127.0.0.1:${port}, data in ${dataDir}`);
+  options.say(
+    `Started embedded ${kind} (pid ${child.pid}) on 127.0.0.1:${port}, data in ${dataDir}`,
+  );
   return {
     kind,
     uri: `mongodb://127.0.0.1:${port}/${options.databaseName}`,
@@ -64,7 +75,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   };
 }
 
-export function ensureFerretdb(options: Pick<EmbeddedServerOptions, 'ferretdbBinary' | 'say'>): string {
+export function ensureFerretdb(
+  options: Pick<EmbeddedServerOptions, 'ferretdbBinary' | 'say'>,
+): string {
   const binary = options.ferretdbBinary;
   if (existsSync(binary)) return binary;
   options.say(
@@ -111,7 +124,9 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
     env: { ...process.env, ...env },
   });
   if (result.error || result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed: ${result.error?.message ?? `exit ${result.status}`}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed: ${result.error?.message ?? `exit ${result.status}`}`,
+    );
   }
 }
 
@@ -142,11 +157,42 @@ function findOnPath(command: string): string | undefined {
   return result.status === 0 && path ? path : undefined;
 }
 
-export function freePort(): Promise<number> {
+/** The lowest port freePort() picks: above the common services' ports. */
+const LOWEST_PICKED_PORT = 10_000;
+const PICK_ATTEMPTS = 20;
+
+/**
+ * A port free now, below the kernel's ephemeral range when it can: ports the OS hands out (listeners on port 0,
+ * the local end of outgoing connections) come from that range, so none of them can take the port while its
+ * server is down and restarting on it.
+ */
+export async function freePort(): Promise<number> {
+  const end = ephemeralRangeStart();
+  for (let attempt = 0; attempt < PICK_ATTEMPTS && end > LOWEST_PICKED_PORT; attempt++) {
+    const port = LOWEST_PICKED_PORT + Math.floor(Math.random() * (end - LOWEST_PICKED_PORT));
+    const bound = await listenOn(port).catch(() => undefined);
+    if (bound !== undefined) return bound;
+  }
+  return listenOn(0);
+}
+
+function ephemeralRangeStart(): number {
+  try {
+    const [start] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/);
+    return Number(start) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Listens on 127.0.0.1:port (0: any), closes again and gives the port that was bound. */
+function listenOn(port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
     });
@@ -156,7 +202,8 @@ export function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Database server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`Database server exited with code ${child.exitCode}`);
     if (await canConnect(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
