@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Benchmark entry point (`npm run bench`): installs the tools it needs, builds the
-# gateway when it is a target, then hands over to bench/run.mjs.
+# gateway when it is a target, then hands over to bench/run.mjs (bench/instructions.mjs
+# when BENCH_COUNT=instructions).
 # See bench/README.md for what it measures and the BENCH_* knobs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-TARGETS="${BENCH_TARGETS:-direct,nginx,reference,reference-dblog,gateway,gateway-nolog,gateway-logsink}"
+COUNT="${BENCH_COUNT:-time}"
+case $COUNT in
+  time) RUNNER=bench/run.mjs DEFAULT_TARGETS=direct,nginx,reference,reference-dblog,gateway,gateway-nolog,gateway-logsink ;;
+  instructions) RUNNER=bench/instructions.mjs DEFAULT_TARGETS=reference,gateway-nolog,gateway ;;
+  *) echo "bench: BENCH_COUNT is time or instructions, not $COUNT" >&2; exit 1 ;;
+esac
+TARGETS="${BENCH_TARGETS:-$DEFAULT_TARGETS}"
 wants() { [[ ",${TARGETS// /}," == *",$1,"* ]]; }
 wants_gateway() {
   wants gateway || wants gateway-nolog || wants gateway-logsink || wants reference-dblog
@@ -39,6 +46,9 @@ apt_install() {
 
 command -v taskset >/dev/null || apt_install util-linux
 command -v wrk >/dev/null || apt_install wrk
+if [[ $COUNT == instructions ]] && ! command -v callgrind_control >/dev/null; then
+  apt_install valgrind
+fi
 if wants nginx && ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
   apt_install nginx || apt_install nginx-light
 fi
@@ -66,4 +76,4 @@ fi
 # --- 3. run ----------------------------------------------------------------
 # exec: run.mjs owns every process it starts and kills them (by PID) on exit,
 # error, Ctrl-C or SIGTERM.
-exec taskset -c "${BENCH_LOAD_CPU:-0}" node bench/run.mjs
+exec taskset -c "${BENCH_LOAD_CPU:-0}" node "$RUNNER"

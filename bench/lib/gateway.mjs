@@ -50,8 +50,19 @@ export function startProdArgs(root) {
   return args;
 }
 
-/** Start the gateway as `npm run start:prod` does, pinned to `cpu`, and wait for GET /health 200. */
-export async function startGateway({ root, port, mongoUri, extraEnv, cpu, timeoutMs = 60_000 }) {
+/**
+ * Start the gateway as `npm run start:prod` does, pinned to `cpu`, and wait for GET /health 200. `launcher`,
+ * when given, is the command line that node runs under (a profiler, say).
+ */
+export async function startGateway({
+  root,
+  port,
+  mongoUri,
+  extraEnv,
+  cpu,
+  timeoutMs = 60_000,
+  launcher = [],
+}) {
   const main = join(root, 'dist/src/main.js');
   if (!existsSync(main))
     throw new Error(`${main} is missing: run \`npm run build\` (bench/run.sh does it)`);
@@ -65,7 +76,8 @@ export async function startGateway({ root, port, mongoUri, extraEnv, cpu, timeou
     PORT: String(port), // the bench picks the port; not overridable
   };
   const args = startProdArgs(root);
-  const proc = start('gateway', process.execPath, args, { cpu, env, cwd: root });
+  const [command, ...argv] = [...launcher, process.execPath, ...args];
+  const proc = start('gateway', command, argv, { cpu, env, cwd: root });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc, timeoutMs);
   } catch (err) {

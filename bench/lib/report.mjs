@@ -78,7 +78,7 @@ function tryRun(cmd, args) {
   }
 }
 
-function environmentLines() {
+export function environmentLines() {
   const cpuModel =
     (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || 'unknown';
   const commit = tryRun('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);

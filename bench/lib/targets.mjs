@@ -51,6 +51,11 @@ export async function nodeRequestCounts(nodes) {
   );
 }
 
+/** The node arguments of the reference proxy on `port` in front of `nodes`. */
+export function referenceArgs(port, nodes) {
+  return [join(BENCH, 'reference-proxy.js'), String(port), ...nodes.map((n) => String(n.port))];
+}
+
 /**
  * Each returns { baseUrl, proc, statPids(), sidecar?, note?, rowLoad? }; rowLoad(), when given, starts
  * extra load for one row and returns an async function that stops it.
@@ -77,12 +82,10 @@ const starters = {
   },
   async reference(nodes) {
     const port = await freePort();
-    const proc = start(
-      'reference',
-      process.execPath,
-      [join(BENCH, 'reference-proxy.js'), String(port), ...nodes.map((n) => String(n.port))],
-      { cpu: config.proxyCpu, cwd: ROOT },
-    );
+    const proc = start('reference', process.execPath, referenceArgs(port, nodes), {
+      cpu: config.proxyCpu,
+      cwd: ROOT,
+    });
     await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
     return { proc, baseUrl: `http://127.0.0.1:${port}`, statPids: () => [proc.pid] };
   },
@@ -139,7 +142,7 @@ async function startLogSink(mongoUri) {
  * The database of a target: MONGODB_URI, or a throw-away FerretDB of its own whose CPU the rows report, its
  * files in BENCH_DB_DIR.
  */
-async function startDatabase(name) {
+export async function startDatabase(name) {
   if (config.mongoUri) return { uri: config.mongoUri, where: 'the database of MONGODB_URI' };
   const dir = mkdtempSync(join(config.dbDir, `slb-bench-${name}-`));
   registerTempDir(dir);
