@@ -13,12 +13,11 @@ import { BENCH, config, log, ROOT, SIZES, validateConfig } from './lib/config.mj
 import { setupGateway, startGateway } from './lib/gateway.mjs';
 import {
   freePort,
-  killAllNow,
   registerTempDir,
   runningProcs,
+  runThenStopAll,
   start,
   stop,
-  stopAll,
   waitForHttp,
 } from './lib/procs.mjs';
 import { environmentLines } from './lib/report.mjs';
@@ -200,25 +199,4 @@ function report(rows) {
   ].join('\n');
 }
 
-let stopping = false;
-async function shutdown(code) {
-  if (stopping) return;
-  stopping = true;
-  await stopAll(10_000);
-  process.exit(code);
-}
-process.on('SIGINT', () => {
-  log('interrupted, stopping everything');
-  shutdown(130);
-});
-process.on('SIGTERM', () => shutdown(143));
-process.on('SIGHUP', () => shutdown(129));
-process.on('exit', killAllNow);
-
-main().then(
-  () => shutdown(0),
-  (err) => {
-    if (!stopping) console.error(`\nbench: FAILED: ${err.message}`);
-    shutdown(1);
-  },
-);
+runThenStopAll(main, 10_000);

@@ -2,14 +2,14 @@
 // Starts two fake backend nodes and the selected proxies, loads each with wrk,
 // measures the proxy's CPU time and peak RSS, and prints a Markdown table
 // (also written to bench/results/<timestamp>.md). See bench/README.md.
-/* global process, console */
+/* global console */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { combineRounds, pairedRatios } from './lib/aggregate.mjs';
 import { BENCH, config, log, validateConfig } from './lib/config.mjs';
 import { measure } from './lib/measure.mjs';
-import { killAllNow, registerTempDir, stopAll } from './lib/procs.mjs';
+import { registerTempDir, runThenStopAll } from './lib/procs.mjs';
 import { report } from './lib/report.mjs';
 import { sanityCheck, startNodes, startTarget, stopTarget } from './lib/targets.mjs';
 
@@ -90,25 +90,4 @@ async function startTargets(nodes, tmp) {
   return targets;
 }
 
-let stopping = false;
-async function shutdown(code) {
-  if (stopping) return;
-  stopping = true;
-  await stopAll();
-  process.exit(code);
-}
-process.on('SIGINT', () => {
-  log('interrupted, stopping everything');
-  shutdown(130);
-});
-process.on('SIGTERM', () => shutdown(143));
-process.on('SIGHUP', () => shutdown(129));
-process.on('exit', killAllNow); // last resort: SIGKILL leftovers, remove temp dirs
-
-main().then(
-  () => shutdown(0),
-  (err) => {
-    if (!stopping) console.error(`\nbench: FAILED: ${err.message}`);
-    shutdown(1);
-  },
-);
+runThenStopAll(main);

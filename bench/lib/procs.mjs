@@ -1,6 +1,6 @@
 // Child-process bookkeeping: start pinned processes, keep the tail of their
 // output for error messages, wait for readiness, and kill them all by PID.
-/* global process, fetch, AbortSignal, setTimeout */
+/* global process, console, fetch, AbortSignal, setTimeout */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -78,6 +78,34 @@ export async function stopAll(graceMs = 3000) {
   const timeout = new Promise((r) => setTimeout(r, graceMs).unref());
   await Promise.race([Promise.all(procs.map((p) => p.done)), timeout]);
   killAllNow();
+}
+
+/**
+ * Runs `main`, then stops every process we started and exits: when it ends, when it fails, and on Ctrl-C,
+ * SIGTERM or SIGHUP. Processes get `graceMs` to stop before SIGKILL.
+ */
+export function runThenStopAll(main, graceMs = 3000) {
+  let stopping = false;
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    await stopAll(graceMs);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => {
+    console.error('bench: interrupted, stopping everything');
+    shutdown(130);
+  });
+  process.on('SIGTERM', () => shutdown(143));
+  process.on('SIGHUP', () => shutdown(129));
+  process.on('exit', killAllNow); // last resort: SIGKILL leftovers, remove temp dirs
+  main().then(
+    () => shutdown(0),
+    (err) => {
+      if (!stopping) console.error(`\nbench: FAILED: ${err.message}`);
+      shutdown(1);
+    },
+  );
 }
 
 /** SIGTERM one process group we started, SIGKILL it if it is still there after a grace period. */
