@@ -193,7 +193,7 @@ function report(rows) {
     '',
     ...lines,
     '',
-    `- Counted by callgrind over ${config.duration}s of \`wrk -c${config.connections}\` per row, after ${config.warmup}s of warm-up uncounted, in a fresh process per row and round (${config.repeat} rounds; the median is shown, and ratios are of medians); user-space instructions of every thread of the proxy, divided by the requests wrk completed. Body sizes: ${config.sizes.map((s) => `${s} = ${SIZES[s]} bytes`).join(', ')}.`,
+    `- Counted by callgrind over ${config.duration}s of \`wrk -c${config.connections}\` per row, after ${config.warmup}s of warm-up uncounted, in a fresh process per row and round (${config.repeat} rounds; the median is shown, the lower middle one of an even number, and ratios are of medians); user-space instructions of every thread of the proxy, divided by the requests wrk completed. Body sizes: ${config.sizes.map((s) => `${s} = ${SIZES[s]} bytes`).join(', ')}.`,
     `- The gateway's per-second timers (request-log flush, registry sync, health checks) ran ${timerStretch} times slower than by default, as everything does under callgrind.`,
     '',
   ].join('\n');
