@@ -9,19 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { BENCH, config, log, ROOT, SIZES, validateConfig } from './lib/config.mjs';
-import { setupGateway, startGateway } from './lib/gateway.mjs';
-import {
-  freePort,
-  registerTempDir,
-  runningProcs,
-  runThenStopAll,
-  start,
-  stop,
-  waitForHttp,
-} from './lib/procs.mjs';
+import { BENCH, config, log, SIZES, validateConfig } from './lib/config.mjs';
+import { registerTempDir, runThenStopAll } from './lib/procs.mjs';
 import { environmentLines } from './lib/report.mjs';
-import { referenceArgs, sanityCheck, startDatabase, startNodes } from './lib/targets.mjs';
+import { sanityCheck, startNodes, startTarget, stopTarget } from './lib/targets.mjs';
 import { runWrk } from './lib/wrk.mjs';
 
 const TARGETS = ['reference', 'gateway-nolog', 'gateway'];
@@ -87,7 +78,11 @@ async function main() {
 async function countRow(name, size, nodes, tmp) {
   const outFile = join(tmp, `${name}-${size}.callgrind`);
   log(`${name} ${size}: starting under callgrind`);
-  const target = await startUnderCallgrind(name, nodes, outFile);
+  const target = await startTarget(name, nodes, tmp, {
+    launcher: callgrindLauncher(outFile),
+    timeoutMs: START_TIMEOUT_MS,
+    extraEnv: stretchedTimers(),
+  });
   await sanityCheck(target, nodes, 60_000);
   const url = `${target.baseUrl}/${size}`;
   log(`${name} ${size}: warm-up ${config.warmup}s`);
@@ -97,7 +92,7 @@ async function countRow(name, size, nodes, tmp) {
   const counted = await runWrk(url, load(config.duration));
   callgrind(['--dump', String(target.proc.pid)]);
   const instructions = totalOf(`${outFile}.1`);
-  await Promise.all(target.procs.map((p) => stop(p, 10_000)));
+  await stopTarget(target);
   log(`${name} ${size}: ${Math.round(instructions / counted.requests)} instructions per request`);
   return { target: name, size, requests: counted.requests, instructions };
 }
@@ -115,39 +110,6 @@ function callgrindLauncher(outFile) {
     '--instr-atstart=no',
     `--callgrind-out-file=${outFile}`,
   ];
-}
-
-async function startUnderCallgrind(name, nodes, outFile) {
-  const launcher = callgrindLauncher(outFile);
-  const before = new Set(runningProcs());
-  const startedAt = Date.now();
-  let target;
-  if (name === 'reference') {
-    const port = await freePort();
-    const [command, ...args] = [...launcher, process.execPath, ...referenceArgs(port, nodes)];
-    const proc = start(name, command, args, { cpu: config.proxyCpu });
-    await waitForHttp(`http://127.0.0.1:${port}/health`, proc, START_TIMEOUT_MS);
-    target = { name, proc, baseUrl: `http://127.0.0.1:${port}` };
-  } else {
-    const database = await startDatabase(name);
-    const gateway = await startGateway({
-      root: ROOT,
-      port: await freePort(),
-      mongoUri: database.uri,
-      extraEnv: {
-        ...stretchedTimers(),
-        ...(name === 'gateway-nolog' ? { LOG_ENABLED: 'false' } : {}),
-        ...config.gatewayExtraEnv,
-      },
-      cpu: config.proxyCpu,
-      timeoutMs: START_TIMEOUT_MS,
-      launcher,
-    });
-    const baseUrl = await setupGateway({ gateway, nodePorts: nodes.map((n) => n.port) });
-    target = { name, proc: gateway.proc, baseUrl };
-  }
-  log(`${name} up in ${Math.round((Date.now() - startedAt) / 1000)}s`);
-  return { ...target, procs: runningProcs().filter((p) => !before.has(p)) };
 }
 
 /** The gateway's per-second timers at their defaults, stretched by BENCH_TIMER_STRETCH. */

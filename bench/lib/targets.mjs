@@ -51,14 +51,11 @@ export async function nodeRequestCounts(nodes) {
   );
 }
 
-/** The node arguments of the reference proxy on `port` in front of `nodes`. */
-export function referenceArgs(port, nodes) {
-  return [join(BENCH, 'reference-proxy.js'), String(port), ...nodes.map((n) => String(n.port))];
-}
-
 /**
  * Each returns { baseUrl, proc, statPids(), sidecar?, note?, rowLoad? }; rowLoad(), when given, starts
- * extra load for one row and returns an async function that stops it.
+ * extra load for one row and returns an async function that stops it. The Node proxies take `launcher`
+ * (the command line node runs under, a profiler say), `timeoutMs` (to come up) and, for the gateways,
+ * `extraEnv` (under BENCH_GATEWAY_ENV).
  */
 const starters = {
   async direct(nodes) {
@@ -80,13 +77,17 @@ const starters = {
     });
     return { ...t, baseUrl: `http://127.0.0.1:${port}` };
   },
-  async reference(nodes) {
+  async reference(nodes, tmp, { launcher = [], timeoutMs } = {}) {
     const port = await freePort();
-    const proc = start('reference', process.execPath, referenceArgs(port, nodes), {
-      cpu: config.proxyCpu,
-      cwd: ROOT,
-    });
-    await waitForHttp(`http://127.0.0.1:${port}/health`, proc);
+    const [command, ...args] = [
+      ...launcher,
+      process.execPath,
+      join(BENCH, 'reference-proxy.js'),
+      String(port),
+      ...nodes.map((n) => String(n.port)),
+    ];
+    const proc = start('reference', command, args, { cpu: config.proxyCpu, cwd: ROOT });
+    await waitForHttp(`http://127.0.0.1:${port}/health`, proc, timeoutMs);
     return { proc, baseUrl: `http://127.0.0.1:${port}`, statPids: () => [proc.pid] };
   },
   async 'reference-dblog'(nodes) {
@@ -99,8 +100,9 @@ const starters = {
       note: `reference-dblog: the reference proxy, while bench/log-load.js (on CPU ${config.loadCpu}) gives ${where} the request-log writes the gateway would make for its traffic (one batch per LOG_BATCH_SIZE requests the nodes count, and rollups every second): the control for what the database's work costs the machine, without the gateway.`,
     };
   },
-  gateway: (nodes) => startGatewayTarget('gateway', nodes, {}),
-  'gateway-nolog': (nodes) => startGatewayTarget('gateway-nolog', nodes, { LOG_ENABLED: 'false' }),
+  gateway: (nodes, tmp, options) => startGatewayTarget('gateway', nodes, {}, options),
+  'gateway-nolog': (nodes, tmp, options) =>
+    startGatewayTarget('gateway-nolog', nodes, { LOG_ENABLED: 'false' }, options),
   async 'gateway-logsink'(nodes) {
     const t = await startGatewayTarget('gateway-logsink', nodes, {}, { logSink: true });
     return {
@@ -142,7 +144,7 @@ async function startLogSink(mongoUri) {
  * The database of a target: MONGODB_URI, or a throw-away FerretDB of its own whose CPU the rows report, its
  * files in BENCH_DB_DIR.
  */
-export async function startDatabase(name) {
+async function startDatabase(name) {
   if (config.mongoUri) return { uri: config.mongoUri, where: 'the database of MONGODB_URI' };
   const dir = mkdtempSync(join(config.dbDir, `slb-bench-${name}-`));
   registerTempDir(dir);
@@ -184,17 +186,24 @@ async function startLogLoad(mongoUri, nodes) {
   };
 }
 
-async function startGatewayTarget(name, nodes, targetEnv, { logSink = false } = {}) {
+async function startGatewayTarget(
+  name,
+  nodes,
+  targetEnv,
+  { logSink = false, launcher, timeoutMs, extraEnv: optionEnv = {} } = {},
+) {
   const database = await startDatabase(name);
   let mongoUri = database.uri;
   if (logSink) mongoUri = await startLogSink(mongoUri);
-  const extraEnv = { ...targetEnv, ...config.gatewayExtraEnv };
+  const extraEnv = { ...targetEnv, ...optionEnv, ...config.gatewayExtraEnv };
   const gw = await startGateway({
     root: ROOT,
     port: await freePort(),
     mongoUri,
     extraEnv,
     cpu: config.proxyCpu,
+    timeoutMs,
+    launcher,
   });
   const balanced = await setupGateway({ gateway: gw, nodePorts: nodes.map((n) => n.port) });
   const assignments = Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`);
@@ -253,10 +262,10 @@ export async function sanityCheck(target, nodes, timeoutMs = 20_000) {
   );
 }
 
-/** Start target `name` in front of `nodes`; `tmp` is the run's temp dir. */
-export async function startTarget(name, nodes, tmp) {
+/** Start target `name` in front of `nodes`; `tmp` is the run's temp dir; `options` as the starters take. */
+export async function startTarget(name, nodes, tmp, options) {
   const before = new Set(runningProcs());
-  const target = { name, ...(await starters[name](nodes, tmp)) };
+  const target = { name, ...(await starters[name](nodes, tmp, options)) };
   return { ...target, procs: runningProcs().filter((p) => !before.has(p)) };
 }
 
