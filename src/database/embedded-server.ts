@@ -162,12 +162,13 @@ const LOWEST_PICKED_PORT = 10_000;
 const PICK_ATTEMPTS = 20;
 
 /**
- * A port free now, below the kernel's ephemeral range when it can: ports the OS hands out (listeners on port 0,
- * the local end of outgoing connections) come from that range, so none of them can take the port while its
- * server is down and restarting on it.
+ * A port free now, below the kernel's ephemeral range (which starts at `ephemeralStart`) when it can: ports the
+ * OS hands out (listeners on port 0, the local end of outgoing connections) come from that range, so none of
+ * them can take the port while its server is down and restarting on it. Where the range starts too low to
+ * leave room, a port the OS picks.
  */
-export async function freePort(): Promise<number> {
-  const end = ephemeralRangeStart();
+export async function freePort(ephemeralStart = ephemeralRangeStart()): Promise<number> {
+  const end = ephemeralStart;
   for (let attempt = 0; attempt < PICK_ATTEMPTS && end > LOWEST_PICKED_PORT; attempt++) {
     const port = LOWEST_PICKED_PORT + Math.floor(Math.random() * (end - LOWEST_PICKED_PORT));
     const bound = await listenOn(port).catch(() => undefined);
