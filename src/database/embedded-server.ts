@@ -168,9 +168,9 @@ const PICK_ATTEMPTS = 20;
  * leave room, a port the OS picks.
  */
 export async function freePort(ephemeralStart = ephemeralRangeStart()): Promise<number> {
-  const end = ephemeralStart;
-  for (let attempt = 0; attempt < PICK_ATTEMPTS && end > LOWEST_PICKED_PORT; attempt++) {
-    const port = LOWEST_PICKED_PORT + Math.floor(Math.random() * (end - LOWEST_PICKED_PORT));
+  for (let attempt = 0; attempt < PICK_ATTEMPTS && ephemeralStart > LOWEST_PICKED_PORT; attempt++) {
+    const port =
+      LOWEST_PICKED_PORT + Math.floor(Math.random() * (ephemeralStart - LOWEST_PICKED_PORT));
     const bound = await listenOn(port).catch(() => undefined);
     if (bound !== undefined) return bound;
   }
