@@ -53,9 +53,9 @@ export async function nodeRequestCounts(nodes) {
 
 /**
  * Each returns { baseUrl, proc, statPids(), sidecar?, note?, rowLoad? }; rowLoad(), when given, starts
- * extra load for one row and returns an async function that stops it. The Node proxies take `launcher`
- * (the command line node runs under, a profiler say), `timeoutMs` (to come up) and, for the gateways,
- * `extraEnv` (under BENCH_GATEWAY_ENV).
+ * extra load for one row and returns an async function that stops it. `reference`, `gateway` and
+ * `gateway-nolog` take `launcher` (the command line node runs under, a profiler say), `timeoutMs` (to come
+ * up) and, the two gateways, `extraEnv` (under BENCH_GATEWAY_ENV); the other targets take no options.
  */
 const starters = {
   async direct(nodes) {
